@@ -1,0 +1,59 @@
+package ai.unison.runtime;
+
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * The one owner of native temporaries during a step. Every tensor (or other JavaCPP pointer)
+ * created on this thread while the scope is open is released when it closes, except what
+ * {@link #keep} hands out. Scopes nest: a kept pointer moves to the enclosing scope, if any.
+ *
+ * <pre>{@code
+ * try (NativeScope step = NativeScope.open()) {
+ *     Tensor h = ...;              // temporaries
+ *     return step.keep(logits);    // survives the scope; the caller owns it
+ * }
+ * }</pre>
+ */
+public final class NativeScope implements AutoCloseable {
+    private final PointerScope scope;
+
+    private NativeScope() {
+        this.scope = new PointerScope();
+    }
+
+    public static NativeScope open() {
+        Torch.load();
+        return new NativeScope();
+    }
+
+    /**
+     * Detaches {@code p} from this scope so that closing it does not free {@code p}. If an outer
+     * scope is open, {@code p} is attached there; otherwise the caller owns it and must
+     * {@link Pointer#close()} it (models do this for their weights).
+     */
+    public <P extends Pointer> P keep(P p) {
+        scope.detach(p);
+        PointerScope outer = enclosing();
+        if (outer != null) {
+            outer.attach(p);
+        }
+        return p;
+    }
+
+    private PointerScope enclosing() {
+        var it = PointerScope.getScopeIterator();
+        while (it != null && it.hasNext()) {
+            PointerScope s = it.next();
+            if (s != scope) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        scope.close();
+    }
+}

@@ -1,0 +1,148 @@
+package ai.unison.runtime;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.Arrays;
+
+/** Small helpers around the JavaCPP libtorch API: loading, shapes, and host-side data transfer. */
+public final class Torch {
+    private static volatile boolean loaded;
+
+    private Torch() {
+    }
+
+    /** Loads libtorch once; cheap afterwards. */
+    public static void load() {
+        if (!loaded) {
+            synchronized (Torch.class) {
+                if (!loaded) {
+                    Loader.load(torch.class);
+                    loaded = true;
+                }
+            }
+        }
+    }
+
+    /** The version of the JavaCPP PyTorch presets on the class path, e.g. {@code 2.10.0-1.5.13}. */
+    public static String presetsVersion() {
+        try {
+            String v = Loader.getVersion("org.bytedeco", "pytorch");
+            return v == null ? "unknown" : v;
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The libtorch version, e.g. {@code 2.10.0}. */
+    public static String libtorchVersion() {
+        String v = presetsVersion();
+        int dash = v.lastIndexOf('-');
+        return dash > 0 ? v.substring(0, dash) : v;
+    }
+
+    public static long[] shape(Tensor t) {
+        return t.sizes().vec().get();
+    }
+
+    public static String shapeString(long[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    public static String shapeString(Tensor t) {
+        return shapeString(shape(t));
+    }
+
+    /** An uninitialised CPU tensor. */
+    public static Tensor empty(ScalarType type, long... shape) {
+        load();
+        return torch.empty(shape, options(type), new org.bytedeco.pytorch.MemoryFormatOptional());
+    }
+
+    public static TensorOptions options(ScalarType type) {
+        return new TensorOptions().dtype(new org.bytedeco.pytorch.ScalarTypeOptional(type));
+    }
+
+    /** A new CPU float32 tensor holding a copy of {@code data}. */
+    public static Tensor fromFloats(float[] data, long... shape) {
+        load();
+        checkNumel(data.length, shape);
+        Tensor t = empty(ScalarType.Float, shape);
+        t.data_ptr_float().put(data);
+        return t;
+    }
+
+    /** A new CPU int64 tensor holding a copy of {@code data}. */
+    public static Tensor fromLongs(long[] data, long... shape) {
+        load();
+        checkNumel(data.length, shape);
+        Tensor t = empty(ScalarType.Long, shape);
+        t.data_ptr_long().put(data);
+        return t;
+    }
+
+    /** A new CPU uint8 tensor holding a copy of {@code data}. */
+    public static Tensor fromBytes(byte[] data, long... shape) {
+        load();
+        checkNumel(data.length, shape);
+        Tensor t = empty(ScalarType.Byte, shape);
+        new BytePointer(t.data_ptr()).capacity(data.length).put(data);
+        return t;
+    }
+
+    /** Copies any tensor to a Java float array (converting to float32 on the CPU). */
+    public static float[] toFloats(Tensor t) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor c = t.to(ScalarType.Float).cpu().contiguous();
+            float[] out = new float[Math.toIntExact(c.numel())];
+            FloatPointer p = c.data_ptr_float();
+            p.get(out);
+            return out;
+        }
+    }
+
+    /** Copies an integer tensor to a Java long array. */
+    public static long[] toLongs(Tensor t) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor c = t.to(ScalarType.Long).cpu().contiguous();
+            long[] out = new long[Math.toIntExact(c.numel())];
+            LongPointer p = c.data_ptr_long();
+            p.get(out);
+            return out;
+        }
+    }
+
+    /** The raw bytes of a contiguous CPU copy of {@code t}, in its own dtype. */
+    public static byte[] toBytes(Tensor t) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor c = t.cpu().contiguous();
+            byte[] out = new byte[Math.toIntExact(c.nbytes())];
+            Pointer p = c.data_ptr();
+            new BytePointer(p).capacity(out.length).get(out);
+            return out;
+        }
+    }
+
+    public static Scalar scalar(double v) {
+        return new Scalar(v);
+    }
+
+    private static void checkNumel(int length, long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        if (n != length) {
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + n + " elements, data has " + length);
+        }
+    }
+}
