@@ -41,6 +41,18 @@ public final class NativeScope implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Takes {@code p} out of whatever scope is open on this thread: the caller owns it from now on and
+     * must close it. Used for long-lived objects (weights, caches) created while a scope may be open.
+     */
+    public static <P extends Pointer> P own(P p) {
+        PointerScope inner = PointerScope.getInnerScope();
+        if (inner != null) {
+            inner.detach(p);
+        }
+        return p;
+    }
+
     private PointerScope enclosing() {
         var it = PointerScope.getScopeIterator();
         while (it != null && it.hasNext()) {
