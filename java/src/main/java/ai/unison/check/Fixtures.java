@@ -13,7 +13,8 @@ public final class Fixtures {
     private static final List<FixtureCheck> CHECKS = List.of(
             new TokenizerCheck(),
             new WanCheck(),
-            new WanVaeCheck());
+            new WanVaeCheck(),
+            new Umt5Check());
 
     private Fixtures() {
     }
