@@ -32,6 +32,10 @@ final class RandomWeights {
     }
 
     static void write(Map<String, long[]> shapes, Path dir, long seed, String configJson) {
+        write(shapes, dir, seed, configJson, SHARD_BYTES);
+    }
+
+    static void write(Map<String, long[]> shapes, Path dir, long seed, String configJson, long maxShardBytes) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("config.json"), configJson);
@@ -39,11 +43,11 @@ final class RandomWeights {
             throw new UncheckedIOException("cannot write " + dir.resolve("config.json"), e);
         }
         List<List<String>> shards = new ArrayList<>();
-        long shardBytes = SHARD_BYTES;
+        long shardBytes = maxShardBytes;
         long total = 0;
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             long bytes = 4 * numel(e.getValue());
-            if (shardBytes + bytes > SHARD_BYTES && shardBytes > 0) {
+            if (shardBytes + bytes > maxShardBytes && shardBytes > 0) {
                 shards.add(new ArrayList<>());
                 shardBytes = 0;
             }
