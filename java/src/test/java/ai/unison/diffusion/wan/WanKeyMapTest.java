@@ -98,7 +98,7 @@ class WanKeyMapTest {
         try (NativeScope scope = NativeScope.open(); SafetensorsFile in = SafetensorsFile.open(VACE.resolve("inputs.safetensors"));
              WanVACETransformer3DModel m = WanVACETransformer3DModel.load(config, weights, DType.FLOAT32, new Device("cpu"))) {
             Tensor out = m.forward(in.tensor("b1.hidden_states"), in.tensor("b1.timestep"),
-                    in.tensor("b1.encoder_hidden_states"), in.tensor("b1.control_hidden_states"), new double[]{0.5, 1.0},
+                    in.tensor("b1.encoder_hidden_states"), in.tensor("b1.control_hidden_states"), new double[]{1.0, 0.5},
                     null);
             return Torch.toFloats(out);
         }
