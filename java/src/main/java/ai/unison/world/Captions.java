@@ -173,7 +173,7 @@ public final class Captions {
     /** "large red circle", the size word only for a named size. */
     private static String describe(SceneObject o, boolean withSize) {
         String size = withSize && o.size() != ObjSize.UNSPECIFIED ? o.size().label() + " " : "";
-        return size + o.colour().label() + " " + o.shape().label();
+        return size + o.name();
     }
 
     private static List<SceneObject> others(Clip clip) {

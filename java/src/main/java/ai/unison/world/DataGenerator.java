@@ -67,61 +67,61 @@ public final class DataGenerator {
         Scene scene = s.onGrid(bg, objects);
         String caption = s.chance(0.3) ? Captions.canonical(scene) : Captions.paraphrase(scene, s);
         boolean sized = statesSize(s);
-        return new Example(WorldTask.TEXT_TO_IMAGE, new Query(imageRequest(caption, sized, s), List.of()),
-                image(scene), new Spec.SceneEquals(scene.items()), sizeSpan(sized) + "<CFI>");
+        return example(WorldTask.TEXT_TO_IMAGE, imageRequest(caption, sized, s), List.of(), image(scene),
+                new Spec.SceneEquals(scene.items()), sizeSpan(sized) + "<CFI>");
     }
 
     private Example textToVideo(SceneSampler s) {
         Background bg = s.background();
         List<SceneObject> objects = s.distinctObjects(bg, s.between(1, 3));
         Duration d = duration(s);
-        Clip clip = s.gridClip(bg, objects.get(0), s.pick(Motion.values()), objects.subList(1, objects.size()), d.token);
-        String caption = s.chance(0.3) ? Captions.canonical(clip) : Captions.paraphrase(clip, s);
+        Motion motion = s.pick(Motion.values());
+        Clip clip = s.gridClip(bg, objects.get(0), motion, objects.subList(1, objects.size()), d.token);
+        String c = s.chance(0.3) ? Captions.canonical(clip) : Captions.paraphrase(clip, s);
         boolean sized = statesSize(s);
-        String text = s.pick("make a " + d.adjective + " video of " + caption, "generate a " + d.adjective + " clip of " + caption,
-                "animate " + caption + " for " + d.noun, caption + ", " + d.noun, "create a video of " + caption + " lasting " + d.noun,
-                "a " + d.adjective + " video: " + caption, "show " + caption + " over " + d.noun);
+        String text = s.pick("make a " + d.adjective + " video of " + c, "generate a " + d.adjective + " clip of " + c,
+                "animate " + c + " for " + d.noun, c + ", " + d.noun, "create a video of " + c + " lasting " + d.noun,
+                "a " + d.adjective + " video: " + c, "show " + c + " over " + d.noun);
         if (sized) {
             text += s.pick(", " + sizeWords(s), " at " + sizeWords(s), ", " + width + " wide and " + height + " tall");
         }
         SceneObject m = clip.moverStart();
-        return new Example(WorldTask.TEXT_TO_VIDEO, new Query(text, List.of()), video(clip),
-                new Spec.VideoMotion(m.shape(), m.colour(), clip.motion()),
-                sizeSpan(sized) + frameSpan(d) + "<CFV>");
+        return example(WorldTask.TEXT_TO_VIDEO, text, List.of(), video(clip),
+                new Spec.VideoMotion(m.shape(), m.colour(), motion), sizeSpan(sized) + frameSpan(d) + "<CFV>");
     }
 
+    /** Recolour, remove, add or replace the shape of one object; the mask covers its box and a small margin. */
     private Example imageEdit(SceneSampler s) {
         Background bg = s.background();
         int kind = s.between(0, 3);
         boolean add = kind == 2;
-        List<SceneObject> objects = s.distinctObjects(bg, add ? s.between(0, 3) : s.between(1, 4));
-        Scene source = s.free(bg, objects);
+        Scene source = s.free(bg, s.distinctObjects(bg, add ? s.between(0, 3) : s.between(1, 4)));
         Scene edited;
-        SceneObject target;
+        SceneObject masked;
         String instruction;
         if (add) {
-            Scene grown = null;
-            for (int attempt = 0; grown == null && attempt < 50; attempt++) {
-                grown = s.addFree(source, s.object(bg));
+            edited = null;
+            for (int attempt = 0; edited == null && attempt < 50; attempt++) {
+                edited = s.addFree(source, s.object(bg));
             }
-            if (grown == null) {
+            if (edited == null) {
                 throw new IllegalStateException("no room to add an object on " + width + "x" + height);
             }
-            edited = grown;
-            target = grown.objects().get(grown.objects().size() - 1);
-            String what = Captions.objectPhrase(target, s);
+            masked = edited.objects().get(edited.objects().size() - 1);
+            String what = Captions.objectPhrase(masked, s);
             instruction = s.pick("add " + what + " in the masked area", "put " + what + " where the mask is",
                     "insert " + what + " inside the white region", "draw " + what + " in the masked region");
         } else {
-            int index = s.between(0, objects.size() - 1);
-            SceneObject o = source.objects().get(index);
-            target = o;
-            String name = o.colour().label() + " " + o.shape().label();
+            int index = s.between(0, source.objects().size() - 1);
+            masked = source.objects().get(index);
+            String shape = masked.shape().label();
+            String name = masked.name();
             if (kind == 0) {
-                Colour c = s.colour(bg, o.colour());
-                edited = source.replace(index, o.withColour(c));
-                instruction = s.pick("make the masked object " + c.label(), "recolour the masked " + o.shape().label() + " " + c.label(),
-                        "change the colour of the " + name + " to " + c.label(), "paint the " + o.shape().label() + " inside the mask " + c.label());
+                Colour c = s.colour(bg, masked.colour());
+                edited = source.replace(index, masked.withColour(c));
+                instruction = s.pick("make the masked object " + c.label(), "recolour the masked " + shape + " " + c.label(),
+                        "change the colour of the " + name + " to " + c.label(),
+                        "paint the " + shape + " inside the mask " + c.label());
             } else if (kind == 1) {
                 List<SceneObject> rest = new ArrayList<>(source.objects());
                 rest.remove(index);
@@ -129,23 +129,25 @@ public final class DataGenerator {
                 instruction = s.pick("remove the masked object", "erase the " + name, "delete the object inside the mask",
                         "take out the " + name + " in the white area");
             } else {
-                Shape shape = s.pick(List.of(Shape.values()).stream().filter(x -> x != o.shape()).toList());
-                edited = source.replace(index, o.withShape(shape));
-                instruction = s.pick("replace the masked object with " + Captions.withArticle(o.colour().label() + " " + shape.label()),
-                        "turn the " + name + " into " + Captions.withArticle(shape.label()),
-                        "change the masked " + o.shape().label() + " into " + Captions.withArticle(shape.label()));
+                Shape other = s.pick(List.of(Shape.values()).stream().filter(x -> x != masked.shape()).toList());
+                edited = source.replace(index, masked.withShape(other));
+                String a = Captions.withArticle(other.label());
+                String coloured = Captions.withArticle(masked.colour().label() + " " + other.label());
+                instruction = s.pick("replace the masked object with " + coloured, "turn the " + name + " into " + a,
+                        "change the masked " + shape + " into " + a);
             }
         }
-        Media mask = new Media.Image(Renderer.editMask(target.box(width, height), Scene.MIN_GAP * Math.min(width, height), width, height));
+        double pad = Scene.MIN_GAP * Math.min(width, height);
+        Media mask = new Media.Image(Renderer.editMask(masked.box(width, height), pad, width, height));
         Media picture = image(source);
         boolean maskFirst = s.chance(0.3);
         String text = maskFirst
-                ? s.pick("the first image is the mask and the second the picture: ", "using the first image as the mask, ") + instruction
+                ? s.pick("the first image is the mask and the second the picture: ", "using the first image as the mask, ")
+                        + instruction
                 : instruction + s.pick("", "", "; the second image is the mask");
-        List<Media> attachments = maskFirst ? List.of(mask, picture) : List.of(picture, mask);
-        String edit = maskFirst ? "<BOEDIT>0,1<EOEDIT>" : "<BOEDIT>1,0<EOEDIT>";
-        return new Example(WorldTask.IMAGE_EDIT, new Query(text, attachments), image(edited),
-                new Spec.SceneEquals(edited.items()), edit + "<CFI>");
+        return example(WorldTask.IMAGE_EDIT, text, maskFirst ? List.of(mask, picture) : List.of(picture, mask),
+                image(edited), new Spec.SceneEquals(edited.items()),
+                (maskFirst ? "<BOEDIT>0,1<EOEDIT>" : "<BOEDIT>1,0<EOEDIT>") + "<CFI>");
     }
 
     private Example imageControl(SceneSampler s) {
@@ -158,8 +160,8 @@ public final class DataGenerator {
             }
             scene = s.free(bg, objects);
         } while (!uniqueByShapeAndCell(scene.objects()));
-        String text = controlRequest(scene.objects(), bg, "outlines", s);
-        return new Example(WorldTask.IMAGE_CONTROL, new Query(text, List.of(new Media.Image(Renderer.outline(scene, width, height)))),
+        Media outline = new Media.Image(Renderer.outline(scene, width, height));
+        return example(WorldTask.IMAGE_CONTROL, controlRequest(scene.objects(), bg, "outlines", s), List.of(outline),
                 image(scene), control(scene), "<CTRL><CFI>");
     }
 
@@ -170,14 +172,15 @@ public final class DataGenerator {
         SceneObject o = scene.objects().get(0);
         String text = s.pick("put this object ", "place the object from the image ", "draw this shape ", "show the object ")
                 + Captions.where(o.cell(), s);
-        List<SceneObject> extras = scene.objects().subList(1, objects.size());
+        List<String> extras = scene.objects().subList(1, objects.size()).stream()
+                .map(e -> Captions.objectPhrase(e, s) + " " + Captions.where(e.cell(), s)).toList();
         if (!extras.isEmpty()) {
-            text += s.pick(" with ", " next to ", " along with ")
-                    + Captions.list(extras.stream().map(e -> Captions.objectPhrase(e, s) + " " + Captions.where(e.cell(), s)).toList());
+            text += s.pick(" with ", " next to ", " along with ") + Captions.list(extras);
         }
         text += backgroundWords(bg, s);
-        return new Example(WorldTask.IMAGE_REFERENCE, new Query(text, List.of(new Media.Image(Renderer.reference(o, width, height)))),
-                image(scene), new Spec.Placement(o.shape(), o.colour(), o.cell()), "<REF><CFI>");
+        Media reference = new Media.Image(Renderer.reference(o, width, height));
+        return example(WorldTask.IMAGE_REFERENCE, text, List.of(reference), image(scene),
+                new Spec.Placement(o.shape(), o.colour(), o.cell()), "<REF><CFI>");
     }
 
     private Example imageToVideo(SceneSampler s) {
@@ -186,7 +189,7 @@ public final class DataGenerator {
         Clip clip = freeClip(bg, s.between(1, 3), d, s);
         boolean last = s.chance(0.5);
         Frame given = Renderer.render(last ? clip.end() : clip.start(), width, height);
-        String what = name(clip.moverStart()) + " " + Captions.moving(clip.motion(), s);
+        String what = clip.moverStart().name() + " " + Captions.moving(clip.motion(), s);
         String text = last
                 ? s.pick("make a " + d.adjective + " video that ends with this frame, in which the " + what,
                         "this is the last frame of a " + d.adjective + " clip: the " + what,
@@ -194,7 +197,7 @@ public final class DataGenerator {
                 : s.pick("animate this image for " + d.noun + ": the " + what,
                         "make a " + d.adjective + " video starting from this frame with the " + what,
                         "use this as the first frame of a " + d.adjective + " clip with the " + what);
-        return new Example(WorldTask.IMAGE_TO_VIDEO, new Query(text, List.of(new Media.Image(given))), video(clip),
+        return example(WorldTask.IMAGE_TO_VIDEO, text, List.of(new Media.Image(given)), video(clip),
                 new Spec.Fidelity(given, last), frameSpan(d) + "<BOFIDX>" + (last ? 1 : 0) + "<EOFIDX><CFV>");
     }
 
@@ -203,40 +206,44 @@ public final class DataGenerator {
         Duration d = duration(s);
         Clip clip = s.gridClip(bg, s.object(bg), s.pick(Motion.values()), List.of(), d.token);
         SceneObject m = clip.moverStart();
+        String where = Captions.where(m.cell(), s);
         String how = Captions.moving(clip.motion(), s) + " "
-                + (clip.motion().translates() ? "from " + Captions.noun(Captions.where(m.cell(), s)) : Captions.where(m.cell(), s));
+                + (clip.motion().translates() ? "from " + Captions.noun(where) : where);
         String text = s.pick("make a " + d.adjective + " video of this object " + how,
                 "animate the object in the image for " + d.noun + ", " + how,
                 "a " + d.adjective + " clip of this shape " + how) + backgroundWords(bg, s);
-        return new Example(WorldTask.VIDEO_REFERENCE, new Query(text, List.of(new Media.Image(Renderer.reference(m, width, height)))),
-                video(clip), new Spec.VideoMotion(m.shape(), m.colour(), clip.motion()), frameSpan(d) + "<REF><CFV>");
+        Media reference = new Media.Image(Renderer.reference(m, width, height));
+        return example(WorldTask.VIDEO_REFERENCE, text, List.of(reference), video(clip),
+                new Spec.VideoMotion(m.shape(), m.colour(), clip.motion()), frameSpan(d) + "<REF><CFV>");
     }
 
+    /** Recolour the moving object; there is no mask, so the signal names the clip as both mask and source. */
     private Example videoEdit(SceneSampler s) {
         Background bg = s.background();
         Clip clip = freeClip(bg, s.between(1, 3), duration(s), s);
         SceneObject m = clip.moverStart();
         Colour c = s.colour(bg, m.colour());
         Clip edited = clip.recolourMover(c);
-        String text = s.pick("make the moving " + m.shape().label() + " " + c.label(), "recolour the moving object " + c.label(),
-                "change the " + name(m) + " to " + c.label() + " in this video", "paint the object that moves " + c.label());
+        String text = s.pick("make the moving " + m.shape().label() + " " + c.label(),
+                "recolour the moving object " + c.label(), "change the " + m.name() + " to " + c.label() + " in this video",
+                "paint the object that moves " + c.label());
         Spec spec = new Spec.AtEnds(new Spec.SceneEquals(edited.start().items()), new Spec.SceneEquals(edited.end().items()));
-        return new Example(WorldTask.VIDEO_EDIT, new Query(text, List.of(video(clip))), video(edited), spec,
-                "<BOEDIT>0,0<EOEDIT><CFV>");
+        return example(WorldTask.VIDEO_EDIT, text, List.of(video(clip)), video(edited), spec, "<BOEDIT>0,0<EOEDIT><CFV>");
     }
 
+    /** Objects of different shapes, so that "the circle" names one of them. */
     private Example videoControl(SceneSampler s) {
         Background bg = s.background();
-        List<Shape> shapes = s.shuffled(List.of(Shape.values())).subList(0, s.between(1, 3));
         List<SceneObject> objects = new ArrayList<>();
-        for (Shape shape : shapes) {
+        for (Shape shape : s.shuffled(List.of(Shape.values())).subList(0, s.between(1, 3))) {
             objects.add(new SceneObject(shape, s.colour(bg), s.size().side(), 0.5, 0.5));
         }
-        Clip clip = s.freeClip(bg, objects.get(0), s.pick(Motion.values()), objects.subList(1, objects.size()), duration(s).token);
-        String text = controlRequest(clip.start().objects(), bg, "outline video", s);
+        Motion motion = s.pick(Motion.values());
+        Clip clip = s.freeClip(bg, objects.get(0), motion, objects.subList(1, objects.size()), duration(s).token);
+        Media outlines = new Media.Video(Renderer.outline(clip, width, height));
         Spec spec = new Spec.AtEnds(control(clip.start()), control(clip.end()));
-        return new Example(WorldTask.VIDEO_CONTROL, new Query(text, List.of(new Media.Video(Renderer.outline(clip, width, height)))),
-                video(clip), spec, "<CTRL><CFV>");
+        return example(WorldTask.VIDEO_CONTROL, controlRequest(clip.start().objects(), bg, "outline video", s),
+                List.of(outlines), video(clip), spec, "<CTRL><CFV>");
     }
 
     private Example imageUnderstanding(SceneSampler s) {
@@ -250,9 +257,13 @@ public final class DataGenerator {
         return understanding(WorldTask.VIDEO_UNDERSTANDING, Questions.video(clip, s), List.of(video(clip)));
     }
 
+    private static Example example(WorldTask task, String text, List<Media> attachments, Media target, Spec spec,
+                                   String signal) {
+        return new Example(task, new Query(text, attachments), target, spec, signal);
+    }
+
     private static Example understanding(WorldTask task, Questions.QA qa, List<Media> attachments) {
-        return new Example(task, new Query(qa.question(), attachments), new Media.Text(qa.answer()),
-                new Spec.Answer(qa.answer()), null);
+        return example(task, qa.question(), attachments, new Media.Text(qa.answer()), new Spec.Answer(qa.answer()), null);
     }
 
     /** A clip of {@code n} objects with pairwise different (shape, colour); the first one moves. */
@@ -263,11 +274,12 @@ public final class DataGenerator {
 
     /** "fill the outlines: the circle in red and the square at the top-left in blue on a gray background". */
     private static String controlRequest(List<SceneObject> objects, Background bg, String what, SceneSampler s) {
+        String connector = s.pick(" in ", " coloured ", " is ");
         List<String> parts = new ArrayList<>();
         for (SceneObject o : s.shuffled(objects)) {
             boolean shared = objects.stream().filter(p -> p.shape() == o.shape()).count() > 1;
             parts.add("the " + o.shape().label() + (shared ? " " + Captions.where(o.cell(), s) : "")
-                    + s.pick(" in ", " coloured ", " is ") + o.colour().label());
+                    + connector + o.colour().label());
         }
         return s.pick("fill the " + what + ": ", "colour the " + what + ": ", "turn the " + what + " into a picture: ")
                 + Captions.list(parts) + backgroundWords(bg, s);
@@ -324,10 +336,6 @@ public final class DataGenerator {
         return s.pick(" on a " + bg.label() + " background", " with a " + bg.label() + " background");
     }
 
-    private static String name(SceneObject o) {
-        return o.colour().label() + " " + o.shape().label();
-    }
-
     /** How a prompt states a clip's length, and the frame token it means (24 per second). */
     private record Duration(String adjective, String noun, int token) {}
 
@@ -335,7 +343,8 @@ public final class DataGenerator {
         int secs = s.pick(seconds);
         int token = Clip.FPS * secs;
         String adjective = s.pick(secs + "-second", secs + " second", Answers.word(secs) + "-second", token + "-frame");
-        String noun = s.pick(secs == 1 ? "1 second" : secs + " seconds", Answers.word(secs) + (secs == 1 ? " second" : " seconds"),
+        String unit = secs == 1 ? " second" : " seconds";
+        String noun = s.pick(secs + unit, Answers.word(secs) + unit,
                 secs + "s", secs + " sec", token + " frames", "about " + token + " frames");
         return new Duration(adjective, noun, token);
     }

@@ -33,7 +33,6 @@ public final class Detector {
             if (colour < 0 || seen[start]) {
                 continue;
             }
-            BitSet mask = new BitSet(w * h);
             int head = 0;
             int tail = 0;
             queue[tail++] = start;
@@ -41,7 +40,6 @@ public final class Detector {
             int left = w, top = h, right = -1, bottom = -1;
             while (head < tail) {
                 int p = queue[head++];
-                mask.set(p);
                 int x = p % w;
                 int y = p / w;
                 left = Math.min(left, x);
@@ -56,6 +54,10 @@ public final class Detector {
             int area = tail;
             if (area < minArea) {
                 continue;
+            }
+            BitSet mask = new BitSet(w * h);
+            for (int i = 0; i < area; i++) {
+                mask.set(queue[i]);
             }
             double cx = (left + right + 1) / 2.0 / w;
             double cy = (top + bottom + 1) / 2.0 / h;

@@ -90,10 +90,6 @@ public final class Frame {
         return rgb.clone();
     }
 
-    public Frame copy() {
-        return new Frame(width, height, rgb.clone());
-    }
-
     public BufferedImage toImage() {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {

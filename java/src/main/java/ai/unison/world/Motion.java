@@ -30,8 +30,4 @@ public enum Motion {
     public String label() {
         return Labels.of(this);
     }
-
-    public static Motion parse(String text) {
-        return Labels.parse(Motion.class, text);
-    }
 }

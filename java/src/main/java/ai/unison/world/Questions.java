@@ -91,14 +91,14 @@ final class Questions {
                 case 4 -> {
                     SceneObject o = s.pick(objects);
                     yield new QA(s.pick("where is the ", "in which cell is the ", "which part of the image holds the ")
-                            + name(o) + "?", o.cell().label());
+                            + o.name() + "?", o.cell().label());
                 }
                 case 5 -> relationQuestion(objects, s);
                 default -> {
-                    SceneObject probe = s.object(scene.background());
+                    SceneObject probe = s.chance(0.5) ? s.pick(objects) : s.object(scene.background());
                     boolean present = objects.stream()
                             .anyMatch(o -> o.shape() == probe.shape() && o.colour() == probe.colour());
-                    yield new QA("is there " + Captions.withArticle(name(probe)) + " in the image?", present ? "yes" : "no");
+                    yield new QA("is there " + Captions.withArticle(probe.name()) + " in the image?", present ? "yes" : "no");
                 }
             };
             if (qa != null) {
@@ -112,12 +112,12 @@ final class Questions {
         SceneObject m = clip.moverStart();
         return switch (s.between(0, 2)) {
             case 0 -> clip.motion().translates()
-                    ? new QA(s.pick("which direction does the ", "which way does the ") + name(m) + " move?",
+                    ? new QA(s.pick("which direction does the ", "which way does the ") + m.name() + " move?",
                             clip.motion().label())
-                    : new QA(s.pick("does the " + name(m) + " grow or shrink?", "how does the " + name(m) + " change?"),
+                    : new QA(s.pick("does the " + m.name() + " grow or shrink?", "how does the " + m.name() + " change?"),
                             clip.motion().label());
             case 1 -> new QA(s.pick("which shape moves?", "what shape is the moving object?",
-                    "which object changes? answer with its shape"), m.shape().label());
+                    "which shape is moving?"), m.shape().label());
             default -> new QA(s.pick("what colour is the moving object?", "what colour is the object that changes?"),
                     m.colour().label());
         };
@@ -154,7 +154,7 @@ final class Questions {
                         Long.toString(objects.stream().filter(o -> o.shape() == shape).count()));
             }
             default -> {
-                Colour colour = s.pick(Colour.values());
+                Colour colour = s.chance(0.7) ? s.pick(objects).colour() : s.pick(Colour.values());
                 yield new QA("how many " + colour.label() + " objects are there?",
                         Long.toString(objects.stream().filter(o -> o.colour() == colour).count()));
             }
@@ -174,11 +174,7 @@ final class Questions {
         if (Math.abs(excess) < SceneSampler.CELL_MARGIN) {
             return null;
         }
-        return new QA("is the " + name(a) + " " + r.phrase() + " the " + name(b) + "?", excess > 0 ? "yes" : "no");
-    }
-
-    private static String name(SceneObject o) {
-        return o.colour().label() + " " + o.shape().label();
+        return new QA("is the " + a.name() + " " + r.phrase() + " the " + b.name() + "?", excess > 0 ? "yes" : "no");
     }
 
     private static int corners(Shape shape) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** A background and up to four objects. Whether it fits a canvas depends on the canvas: see {@link #problem}. */
+/** A background and up to four objects. Whether it fits depends on the canvas: see {@link #problem}. */
 public record Scene(Background background, List<SceneObject> objects) {
 
     public static final int MAX_OBJECTS = 4;
@@ -54,10 +54,6 @@ public record Scene(Background background, List<SceneObject> objects) {
             }
         }
         return null;
-    }
-
-    public boolean fits(int width, int height) {
-        return problem(width, height) == null;
     }
 
     /** The sorted multiset of (shape, colour, cell) that a detector should find. */

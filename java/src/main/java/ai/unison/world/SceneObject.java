@@ -46,6 +46,11 @@ public record SceneObject(Shape shape, Colour colour, double side, double x, dou
         return new SceneObject(shape, colour, side, nx, ny);
     }
 
+    /** "red circle". */
+    String name() {
+        return colour.label() + " " + shape.label();
+    }
+
     Item item() {
         return new Item(shape, colour, cell());
     }
