@@ -13,8 +13,6 @@ import java.util.function.Function;
  * a size is asked for.
  */
 public final class ShapesEval {
-    /** Examples per category in a default run. */
-    public static final int DEFAULT_COUNT = 50;
     /** The seed of a default run; training data should use other seeds. */
     public static final long DEFAULT_SEED = 20250101L;
 
