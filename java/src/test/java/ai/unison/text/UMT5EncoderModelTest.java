@@ -2,7 +2,7 @@ package ai.unison.text;
 
 import ai.unison.check.CheckReport;
 import ai.unison.check.FixtureRunner;
-import ai.unison.diffusion.wan.WanFixtures;
+import ai.unison.TestFixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UMT5EncoderModelTest {
     @Test
     void matchesUmt5TinyFixtureIncludingHiddenStatesAndWanPromptEmbeds() throws Exception {
-        CheckReport r = FixtureRunner.run(WanFixtures.dir("umt5-tiny"));
+        CheckReport r = FixtureRunner.run(TestFixtures.dir("umt5-tiny"));
         System.out.print(r.render());
         assertEquals("UMT5EncoderModel", r.kind());
         assertTrue(r.passed(), r.render());

@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AutoencoderKLWanTest {
-    private static final Path DIR = WanFixtures.dir("wan-vae-tiny");
+    private static final Path DIR = TestFixtures.dir("wan-vae-tiny");
     private static AutoencoderKLWan vae;
 
     @BeforeAll

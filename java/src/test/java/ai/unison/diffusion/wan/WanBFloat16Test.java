@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.io.SafetensorsFile;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
@@ -21,7 +22,7 @@ class WanBFloat16Test {
 
     @Test
     void theVaceTransformerInBfloat16MatchesTheFloat32Reference() {
-        Path dir = WanFixtures.dir("wan-vace-tiny");
+        Path dir = TestFixtures.dir("wan-vace-tiny");
         try (NativeScope scope = NativeScope.open(); SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
              SafetensorsFile out = SafetensorsFile.open(dir.resolve("outputs.safetensors"));
              WanVACETransformer3DModel m = WanVACETransformer3DModel.load(dir.resolve("config.json"),
@@ -35,7 +36,7 @@ class WanBFloat16Test {
 
     @Test
     void theVaeInBfloat16MatchesTheFloat32Reference() {
-        Path dir = WanFixtures.dir("wan-vae-tiny");
+        Path dir = TestFixtures.dir("wan-vae-tiny");
         try (NativeScope scope = NativeScope.open(); SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
              SafetensorsFile out = SafetensorsFile.open(dir.resolve("outputs.safetensors"));
              AutoencoderKLWan vae = AutoencoderKLWan.load(dir.resolve("config.json"), dir.resolve("model.safetensors"),
@@ -47,7 +48,7 @@ class WanBFloat16Test {
 
     @Test
     void umt5InBfloat16MatchesTheFloat32Reference() {
-        Path dir = WanFixtures.dir("umt5-tiny");
+        Path dir = TestFixtures.dir("umt5-tiny");
         try (NativeScope scope = NativeScope.open(); SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
              SafetensorsFile out = SafetensorsFile.open(dir.resolve("outputs.safetensors"));
              UMT5EncoderModel m = UMT5EncoderModel.load(dir.resolve("config.json"), dir.resolve("model.safetensors"),

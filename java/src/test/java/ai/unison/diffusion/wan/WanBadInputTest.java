@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.io.ConfigException;
 import ai.unison.io.SafetensorsException;
 import ai.unison.io.SafetensorsFile;
@@ -22,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WanBadInputTest {
     private static final Device CPU = new Device("cpu");
-    private static final Path WAN = WanFixtures.dir("wan-tiny");
-    private static final Path VAE = WanFixtures.dir("wan-vae-tiny");
+    private static final Path WAN = TestFixtures.dir("wan-tiny");
+    private static final Path VAE = TestFixtures.dir("wan-vae-tiny");
 
     @Test
     void aMissingTensorIsNamedWithItsCheckpoint(@TempDir Path tmp) {

@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.io.SafetensorsFile;
 import ai.unison.io.SafetensorsWriter;
 import ai.unison.runtime.DType;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class WanKeyMapTest {
-    private static final Path VACE = WanFixtures.dir("wan-vace-tiny");
+    private static final Path VACE = TestFixtures.dir("wan-vace-tiny");
 
     @Test
     void mapsDiffusersNamesToTheOriginalWanNames() {

@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.io.SafetensorsFile;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
@@ -28,9 +29,9 @@ class WanRandomInitTest {
 
     @Test
     void parameterShapesOfEachFixtureConfigEqualItsCheckpoint() {
-        Path wan = WanFixtures.dir("wan-tiny");
-        Path vace = WanFixtures.dir("wan-vace-tiny");
-        Path vae = WanFixtures.dir("wan-vae-tiny");
+        Path wan = TestFixtures.dir("wan-tiny");
+        Path vace = TestFixtures.dir("wan-vace-tiny");
+        Path vae = TestFixtures.dir("wan-vae-tiny");
         assertSameParameters(WanTransformer3DModel.parameterShapes(WanTransformerConfig.read(wan.resolve("config.json"))),
                 wan.resolve("model.safetensors"));
         assertSameParameters(WanVACETransformer3DModel.parameterShapes(WanTransformerConfig.read(vace.resolve("config.json"))),
@@ -47,7 +48,7 @@ class WanRandomInitTest {
 
     @Test
     void writesShardedRandomWeightsThatLoadAndAreReproducible(@TempDir Path tmp) throws Exception {
-        WanTransformerConfig config = WanTransformerConfig.read(WanFixtures.dir("wan-vace-tiny").resolve("config.json"));
+        WanTransformerConfig config = WanTransformerConfig.read(TestFixtures.dir("wan-vace-tiny").resolve("config.json"));
         Map<String, long[]> shapes = WanVACETransformer3DModel.parameterShapes(config);
         RandomWeights.write(shapes, tmp.resolve("a"), 7, config.toJson(WanVACETransformer3DModel.CLASS_NAME), 200_000);
         WanVACETransformer3DModel.writeRandom(config, tmp.resolve("b"), 7);
@@ -67,13 +68,13 @@ class WanRandomInitTest {
 
     @Test
     void loadsEveryComponentOfADiffusersFolder(@TempDir Path root) throws Exception {
-        WanVACETransformer3DModel.writeRandom(WanTransformerConfig.read(WanFixtures.dir("wan-vace-tiny").resolve("config.json")),
+        WanVACETransformer3DModel.writeRandom(WanTransformerConfig.read(TestFixtures.dir("wan-vace-tiny").resolve("config.json")),
                 root.resolve("transformer"), 1);
-        AutoencoderKLWan.writeRandom(AutoencoderKLWanConfig.read(WanFixtures.dir("wan-vae-tiny").resolve("config.json")),
+        AutoencoderKLWan.writeRandom(AutoencoderKLWanConfig.read(TestFixtures.dir("wan-vae-tiny").resolve("config.json")),
                 root.resolve("vae"), 2);
         Path te = Files.createDirectories(root.resolve("text_encoder"));
-        Files.copy(WanFixtures.dir("umt5-tiny").resolve("config.json"), te.resolve("config.json"));
-        Files.copy(WanFixtures.dir("umt5-tiny").resolve("model.safetensors"), te.resolve("model.safetensors"),
+        Files.copy(TestFixtures.dir("umt5-tiny").resolve("config.json"), te.resolve("config.json"));
+        Files.copy(TestFixtures.dir("umt5-tiny").resolve("model.safetensors"), te.resolve("model.safetensors"),
                 StandardCopyOption.COPY_ATTRIBUTES);
         Files.createDirectories(root.resolve("scheduler"));
         Files.writeString(root.resolve("scheduler/scheduler_config.json"), "{\"_class_name\": \"UniPCMultistepScheduler\"}");

@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.check.CheckReport;
 import ai.unison.check.FixtureRunner;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WanTransformerFixtureTest {
     @Test
     void matchesWanTinyFixtureIncludingEveryIntermediate() throws Exception {
-        CheckReport r = FixtureRunner.run(WanFixtures.dir("wan-tiny"));
+        CheckReport r = FixtureRunner.run(TestFixtures.dir("wan-tiny"));
         System.out.print(r.render());
         assertEquals("WanTransformer3DModel", r.kind());
         assertTrue(r.passed(), r.render());
@@ -20,7 +21,7 @@ class WanTransformerFixtureTest {
 
     @Test
     void matchesWanVaceTinyFixtureIncludingHints() throws Exception {
-        CheckReport r = FixtureRunner.run(WanFixtures.dir("wan-vace-tiny"));
+        CheckReport r = FixtureRunner.run(TestFixtures.dir("wan-vace-tiny"));
         System.out.print(r.render());
         assertEquals("WanVACETransformer3DModel", r.kind());
         assertTrue(r.passed(), r.render());

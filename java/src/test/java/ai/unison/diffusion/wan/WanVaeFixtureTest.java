@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.TestFixtures;
 import ai.unison.check.CheckReport;
 import ai.unison.check.FixtureRunner;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WanVaeFixtureTest {
     @Test
     void matchesWanVaeTinyFixtureForVideoImageAndLatentCases() throws Exception {
-        CheckReport r = FixtureRunner.run(WanFixtures.dir("wan-vae-tiny"));
+        CheckReport r = FixtureRunner.run(TestFixtures.dir("wan-vae-tiny"));
         System.out.print(r.render());
         assertEquals("AutoencoderKLWan", r.kind());
         assertTrue(r.passed(), r.render());
