@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.io.Checkpoint;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The Wan2.1 causal video VAE, diffusers' {@code AutoencoderKLWan} (v0.35) with its parameter names.
@@ -56,7 +58,8 @@ public final class AutoencoderKLWan implements AutoCloseable {
 
     public static AutoencoderKLWan load(Path configFile, Path weights, DType dtype, Device device) {
         AutoencoderKLWanConfig config = AutoencoderKLWanConfig.read(configFile);
-        return WanTransformer3DModel.build(weights, dtype, device, p -> new AutoencoderKLWan(config, p));
+        return Params.build(Checkpoint.open(weights), dtype, device, UnaryOperator.identity(),
+                p -> new AutoencoderKLWan(config, p));
     }
 
     /** Every parameter (name → shape) a VAE of this config loads, in loading order. */
@@ -94,15 +97,17 @@ public final class AutoencoderKLWan implements AutoCloseable {
 
     /** {@link #encodeMoments(Tensor)} reporting {@code encoder_chunk_outputs} to {@code probe} (may be null). */
     public Tensor encodeMoments(Tensor video, Probe probe) {
-        Tensor x = video.dim() == 4 ? video.unsqueeze(2) : video;
-        long[] s = Torch.shape(x);
+        long[] s = Torch.shape(video);
+        if (s.length == 4) {
+            s = new long[]{s[0], s[1], 1, s[2], s[3]};
+        }
         int f = config.spatialFactor();
         if (s.length != 5 || s[1] != config.inChannels() || (s[2] - 1) % CHUNK != 0 || s[3] % f != 0 || s[4] % f != 0) {
             throw new IllegalArgumentException("video must be [B, " + config.inChannels() + ", 1 + " + CHUNK
                     + "k, H, W] with H and W multiples of " + f + ", got " + Arrays.toString(Torch.shape(video)));
         }
         try (NativeScope step = NativeScope.open(); FeatCache cache = new FeatCache()) {
-            Tensor in = x.to(device(), dtype().scalarType());
+            Tensor in = video.reshape(s).to(device(), dtype().scalarType());
             List<Tensor> chunks = new ArrayList<>();
             for (long start = 0; start < s[2]; start += start == 0 ? 1 : CHUNK) {
                 try (NativeScope chunk = NativeScope.open()) {
@@ -294,7 +299,7 @@ public final class AutoencoderKLWan implements AutoCloseable {
     static Tensor rmsNorm(Tensor x, Tensor gamma) {
         Tensor xf = x.to(ScalarType.Float);
         Tensor denom = xf.norm(new ScalarOptional(Torch.scalar(2)), new long[]{1}, true).clamp_min(Torch.scalar(1e-12));
-        return xf.div(denom).mul(Torch.scalar(Math.sqrt(x.size(1)))).mul(gamma).to(x.scalar_type());
+        return xf.div(denom).mul_(Torch.scalar(Math.sqrt(x.size(1)))).mul_(gamma).to(x.scalar_type());
     }
 
     /** WanCausalConv3d: zero padding (2 p_t, 0) in time and symmetric in space, with optional cached frames in front. */
@@ -358,9 +363,9 @@ public final class AutoencoderKLWan implements AutoCloseable {
         @Override
         public Tensor forward(Tensor x, FeatCache cache) {
             Tensor h = shortcut == null ? x : shortcut.forward(x, null);
-            x = cached(conv1, torch.silu(rmsNorm(x, norm1)), cache);
-            x = cached(conv2, torch.silu(rmsNorm(x, norm2)), cache);
-            return x.add(h);
+            Tensor y = WanOps.scoped(() -> cached(conv1, torch.silu_(rmsNorm(x, norm1)), cache));
+            y = WanOps.consume(y, t -> cached(conv2, torch.silu_(rmsNorm(t, norm2)), cache));
+            return y.add_(h);
         }
     }
 
@@ -411,7 +416,9 @@ public final class AutoencoderKLWan implements AutoCloseable {
         }
 
         Tensor forward(Tensor x, FeatCache cache) {
-            return second.forward(attention.forward(first.forward(x, cache)), cache);
+            Tensor h = WanOps.scoped(() -> first.forward(x, cache));
+            h = WanOps.consume(h, attention::forward);
+            return WanOps.consume(h, t -> second.forward(t, cache));
         }
     }
 
@@ -541,12 +548,12 @@ public final class AutoencoderKLWan implements AutoCloseable {
         }
 
         Tensor forward(Tensor x, FeatCache cache) {
-            x = cached(convIn, x, cache);
+            Tensor h = WanOps.scoped(() -> cached(convIn, x, cache));
             for (Layer layer : downBlocks) {
-                x = layer.forward(x, cache);
+                h = WanOps.consume(h, t -> layer.forward(t, cache));
             }
-            x = mid.forward(x, cache);
-            return cached(convOut, torch.silu(rmsNorm(x, normOut)), cache);
+            h = WanOps.consume(h, t -> mid.forward(t, cache));
+            return WanOps.consume(h, t -> cached(convOut, torch.silu_(rmsNorm(t, normOut)), cache));
         }
     }
 
@@ -581,12 +588,12 @@ public final class AutoencoderKLWan implements AutoCloseable {
         }
 
         Tensor forward(Tensor x, FeatCache cache) {
-            x = cached(convIn, x, cache);
-            x = mid.forward(x, cache);
+            Tensor h = WanOps.scoped(() -> cached(convIn, x, cache));
+            h = WanOps.consume(h, t -> mid.forward(t, cache));
             for (UpBlock block : upBlocks) {
-                x = block.forward(x, cache);
+                h = WanOps.consume(h, t -> block.forward(t, cache));
             }
-            return cached(convOut, torch.silu(rmsNorm(x, normOut)), cache);
+            return WanOps.consume(h, t -> cached(convOut, torch.silu_(rmsNorm(t, normOut)), cache));
         }
     }
 
@@ -604,10 +611,11 @@ public final class AutoencoderKLWan implements AutoCloseable {
 
         @Override
         public Tensor forward(Tensor x, FeatCache cache) {
-            for (ResidualBlock r : resnets) {
-                x = r.forward(x, cache);
+            Tensor h = WanOps.scoped(() -> resnets.get(0).forward(x, cache));
+            for (ResidualBlock r : resnets.subList(1, resnets.size())) {
+                h = WanOps.consume(h, t -> r.forward(t, cache));
             }
-            return upsampler == null ? x : upsampler.forward(x, cache);
+            return upsampler == null ? h : WanOps.consume(h, t -> upsampler.forward(t, cache));
         }
     }
 }

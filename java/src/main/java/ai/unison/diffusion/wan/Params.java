@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.io.Checkpoint;
 import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +44,21 @@ final class Params implements AutoCloseable {
     /** Parameters read from {@code weights}; {@code storedName} maps a diffusers name to the name in the file. */
     static Params of(Weights weights, UnaryOperator<String> storedName) {
         return new Params(weights, storedName, "", null, null, weights.dtype(), weights.device());
+    }
+
+    /**
+     * Builds a model from {@code checkpoint} (which the model then owns through its weights), closing
+     * everything if construction fails, e.g. on a missing tensor or a wrong shape.
+     */
+    static <M> M build(Checkpoint checkpoint, DType dtype, Device device, UnaryOperator<String> storedName,
+                       Function<Params, M> ctor) {
+        Params params = of(Weights.of(checkpoint, dtype, device), storedName);
+        try {
+            return ctor.apply(params);
+        } catch (RuntimeException e) {
+            params.close();
+            throw e;
+        }
     }
 
     /** A recorder: every parameter asked for is noted (in order) and answered with a zero-size placeholder. */

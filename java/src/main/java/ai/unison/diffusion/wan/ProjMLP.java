@@ -4,7 +4,6 @@ import ai.unison.io.Checkpoint;
 import ai.unison.io.ConfigException;
 import ai.unison.io.Json;
 import ai.unison.nn.Linear;
-import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
@@ -106,13 +105,7 @@ public final class ProjMLP implements AutoCloseable {
 
     public static ProjMLP load(Path configFile, Path weights, DType dtype, Device device) {
         Config config = Config.read(configFile);
-        Params p = Params.of(Weights.of(Checkpoint.open(weights), dtype, device), UnaryOperator.identity());
-        try {
-            return new ProjMLP(config, p);
-        } catch (RuntimeException e) {
-            p.close();
-            throw e;
-        }
+        return Params.build(Checkpoint.open(weights), dtype, device, UnaryOperator.identity(), p -> new ProjMLP(config, p));
     }
 
     /** Every parameter (name → shape) of this config, in loading order. */

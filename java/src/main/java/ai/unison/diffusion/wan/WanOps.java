@@ -1,5 +1,6 @@
 package ai.unison.diffusion.wan;
 
+import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -7,6 +8,9 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** The few libtorch calls the Wan models share, spelled once. */
 final class WanOps {
@@ -43,7 +47,20 @@ final class WanOps {
         return x.mul(scale.add(Torch.scalar(1))).add(shift);
     }
 
-    static boolean sameType(Tensor t, ScalarType type) {
-        return t.scalar_type().value == type.value;
+    /**
+     * Runs one stage of a forward in its own native scope: its temporaries are freed when it returns,
+     * only its result survives (in the enclosing scope). Keeps peak memory at one stage's worth.
+     */
+    static Tensor scoped(Supplier<Tensor> stage) {
+        try (NativeScope scope = NativeScope.open()) {
+            return scope.keep(stage.get());
+        }
+    }
+
+    /** {@code f(x)} as a {@link #scoped} stage, then frees {@code x}: x must be an intermediate no one else holds. */
+    static Tensor consume(Tensor x, UnaryOperator<Tensor> f) {
+        Tensor y = scoped(() -> f.apply(x));
+        x.close();
+        return y;
     }
 }

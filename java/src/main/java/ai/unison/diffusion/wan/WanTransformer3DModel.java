@@ -3,7 +3,6 @@ package ai.unison.diffusion.wan;
 import ai.unison.io.Checkpoint;
 import ai.unison.nn.Linear;
 import ai.unison.nn.RMSNorm;
-import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The Wan2.1 diffusion transformer, diffusers' {@code WanTransformer3DModel} (v0.35) with its parameter
@@ -76,15 +76,10 @@ public final class WanTransformer3DModel implements AutoCloseable {
         return build(weights, dtype, device, p -> new WanTransformer3DModel(config, p));
     }
 
+    /** Opens a transformer checkpoint, reading original Wan names through {@link WanKeyMap} when it has them. */
     static <M> M build(Path weights, DType dtype, Device device, java.util.function.Function<Params, M> ctor) {
         Checkpoint checkpoint = Checkpoint.open(weights);
-        Params params = Params.of(Weights.of(checkpoint, dtype, device), WanKeyMap.forCheckpoint(checkpoint));
-        try {
-            return ctor.apply(params);
-        } catch (RuntimeException e) {
-            params.close();
-            throw e;
-        }
+        return Params.build(checkpoint, dtype, device, WanKeyMap.forCheckpoint(checkpoint), ctor);
     }
 
     /** Every parameter (diffusers name → shape) a model of this config loads, in loading order. */
@@ -131,13 +126,31 @@ public final class WanTransformer3DModel implements AutoCloseable {
     public Tensor forward(Tensor hiddenStates, Tensor timestep, Tensor encoderHiddenStates, Probe probe) {
         try (NativeScope step = NativeScope.open()) {
             Prepared p = prepare(hiddenStates, timestep, encoderHiddenStates, probe);
-            Tensor h = p.tokens();
-            for (int i = 0; i < blocks.size(); i++) {
-                h = blocks.get(i).forward(h, p.text(), p.timestepProj(), p.rope());
-                report(probe, "blocks." + i, h);
-            }
-            return step.keep(finish(h, p));
+            return step.keep(finish(runBlocks(p, probe, null), p));
         }
+    }
+
+    /**
+     * The main blocks over the prepared tokens, each in its own native scope (only the hidden states
+     * pass from block to block). {@code after}, if given, maps (block index, block output) to the next
+     * block's input: the VACE hints are added there.
+     */
+    Tensor runBlocks(Prepared p, Probe probe, BiFunction<Integer, Tensor, Tensor> after) {
+        Tensor h = p.tokens();
+        for (int i = 0; i < blocks.size(); i++) {
+            Block block = blocks.get(i);
+            int index = i;
+            Tensor in = h;
+            h = WanOps.scoped(() -> {
+                Tensor out = block.forward(in, p.text(), p.timestepProj(), p.rope());
+                report(probe, "blocks." + index, out);
+                return after == null ? out : after.apply(index, out);
+            });
+            if (in != p.tokens()) {
+                in.close();
+            }
+        }
+        return h;
     }
 
     /** What the blocks need: patch tokens [B, S, D], temb [B, D], timestep projection [B, 6, D], text [B, L, D]. */

@@ -137,22 +137,28 @@ public final class WanVACETransformer3DModel implements AutoCloseable {
             List<Tensor> hints = new ArrayList<>();
             for (int j = 0; j < vaceBlocks.size(); j++) {
                 VaceBlock vb = vaceBlocks.get(j);
-                c = vb.control(p.tokens(), c, p);
-                Tensor hint = vb.projOut.forward(c);
-                WanTransformer3DModel.report(probe, "vace_blocks." + j + ".conditioning_states", hint);
-                WanTransformer3DModel.report(probe, "vace_blocks." + j + ".control_hidden_states", c);
-                hints.add(hint);
+                int index = j;
+                Tensor in = c;
+                Tensor out = WanOps.scoped(() -> vb.control(p.tokens(), in, p));
+                hints.add(WanOps.scoped(() -> {
+                    Tensor hint = vb.projOut.forward(out);
+                    WanTransformer3DModel.report(probe, "vace_blocks." + index + ".conditioning_states", hint);
+                    return hint;
+                }));
+                WanTransformer3DModel.report(probe, "vace_blocks." + j + ".control_hidden_states", out);
+                in.close();
+                c = out;
             }
-            Tensor h = p.tokens();
-            int next = 0;
-            for (int i = 0; i < base.blocks.size(); i++) {
-                h = base.blocks.get(i).forward(h, p.text(), p.timestepProj(), p.rope());
-                WanTransformer3DModel.report(probe, "blocks." + i, h);
-                if (vaceLayers.contains(i)) {
-                    h = h.add(hints.get(next).mul(Torch.scalar(scales[next])));
-                    next++;
+            c.close();
+            // upstream pops the hints in order as it meets the VACE layers going up the main blocks
+            int[] next = {0};
+            Tensor h = base.runBlocks(p, probe, (i, out) -> {
+                if (!vaceLayers.contains(i)) {
+                    return out;
                 }
-            }
+                int j = next[0]++;
+                return out.add(hints.get(j).mul(Torch.scalar(scales[j])));
+            });
             return step.keep(base.finish(h, p));
         }
     }
