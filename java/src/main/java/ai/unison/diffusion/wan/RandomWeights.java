@@ -4,6 +4,7 @@ import ai.unison.io.Json;
 import ai.unison.io.SafetensorsWriter;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
+import ai.unison.runtime.Torch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -91,7 +92,9 @@ final class RandomWeights {
             return torch.zeros(shape);
         }
         long fanIn = name.endsWith("scale_shift_table") ? shape[shape.length - 1] : numel(shape) / Math.max(1, shape[0]);
-        return rng.randn(shape).div(ai.unison.runtime.Torch.scalar(Math.sqrt(Math.max(1, fanIn))));
+        Tensor t = rng.randn(shape);
+        t.div_(Torch.scalar(Math.sqrt(Math.max(1, fanIn))));
+        return t;
     }
 
     private static long numel(long[] shape) {
