@@ -50,7 +50,7 @@ public final class MetaNormalizer {
             "720", new int[] {1280, 720}, "1080", new int[] {1920, 1080}, "2160", new int[] {3840, 2160},
             "4k", new int[] {3840, 2160});
 
-    private static final Pattern RATIO = Pattern.compile("(?<![\\d:.])(16|9|4|3|1|21)\\s*:\\s*(9|16|3|4|1)(?![\\d:])");
+    private static final Pattern RATIO = Pattern.compile("(?<![\\d.])(?<!\\d:)(16|9|4|3|1|21)\\s*:\\s*(9|16|3|4|1)(?!\\d|:\\d)");
     private static final Map<String, int[]> RATIO_SIZES = Map.of(
             "16:9", new int[] {1280, 720}, "9:16", new int[] {720, 1280}, "4:3", new int[] {1024, 768},
             "3:4", new int[] {768, 1024}, "1:1", new int[] {1024, 1024}, "21:9", new int[] {1680, 720});
@@ -59,7 +59,8 @@ public final class MetaNormalizer {
     private static final Pattern PORTRAIT = Pattern.compile("\\b(?:portrait|vertical)\\b");
     private static final List<Pattern> SQUARE = List.of(
             Pattern.compile("\\bsquare[- ](?:format(?:ted)?|aspect|canvas|crop|frame|output|resolution)\\b"),
-            Pattern.compile("\\b(?:a|in|as)\\s+square\\s+(?:image|picture|photo|pic|video|clip|shot)\\b"),
+            Pattern.compile("(?<!(?:red|orange|yellow|green|blue|purple|pink|brown|black|white|small|large|big|tiny|the)\\s)"
+                    + "\\bsquare\\s+(?:image|picture|photo|pic|video|clip|shot|drawing|illustration|animation|movie)\\b"),
             Pattern.compile("\\b(?:make|keep|crop|render)\\s+(?:it|this|that|the\\s+(?:image|picture|video|clip|output))\\s+square\\b"),
             Pattern.compile("\\bin\\s+square\\b"));
 

@@ -70,6 +70,7 @@ class MetaNormalizerTest {
             "a vertical video of rain|720x1280",
             "a red circle, square format|1024x1024",
             "a square image of a cat|1024x1024",
+            "square movie: a circle moving up|1024x1024",
             "a cat, make it square|1024x1024",
             "a cat in square|1024x1024"})
     void readsFormatWords(String text, String expected) {
@@ -91,7 +92,7 @@ class MetaNormalizerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"3 red circles", "a red square and a blue square", "a 3x3 grid of squares",
-            "two squares at 10:30", "a large square at the center", "a red square image", "moving horizontally",
+            "two squares at 10:30", "a large square at the center", "a red square image", "the square video", "moving horizontally",
             "2 by 2 tiles", "version 1.5x2"})
     void distractorsAreNoSize(String text) {
         assertEquals("none", size(text));
