@@ -173,14 +173,14 @@ class SignalConstraintTest {
 
     @Test
     void randomWalksOverAllowedTokensAlwaysParseWithinCapsOnRealisticVocabulary() {
-        assertWalksParse(REAL_C, REAL, PlanLimits.DEFAULTS, 1500, 2, false);
+        assertWalksParse(REAL_C, REAL, PlanLimits.DEFAULTS, 1000, 2, false);
         PlanLimits tight = new PlanLimits(300, 30_000, 50, 3);
-        assertWalksParse(REAL.constraint(tight), REAL, tight, 1500, 3, false);
+        assertWalksParse(REAL.constraint(tight), REAL, tight, 1000, 3, false);
     }
 
     @Test
     void allowedSetIsExactlyWhatAdvanceAcceptsOnRealisticVocabulary() {
-        assertWalksParse(REAL_C, REAL, PlanLimits.DEFAULTS, 60, 4, true);
+        assertWalksParse(REAL_C, REAL, PlanLimits.DEFAULTS, 40, 4, true);
     }
 
     @Test
@@ -408,7 +408,7 @@ class SignalConstraintTest {
             }
             assertTrue(allows(d, qwen.eos()));
         }
-        assertWalksParse(c, qwen, PlanLimits.DEFAULTS, 150, 7, false);
+        assertWalksParse(c, qwen, PlanLimits.DEFAULTS, 100, 7, false);
         assertWalksParse(c, qwen, PlanLimits.DEFAULTS, 2, 8, true);
     }
 }
