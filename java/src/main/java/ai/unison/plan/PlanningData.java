@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -76,7 +77,7 @@ public final class PlanningData {
             node.put("split", split.wireName());
             if (!question.isEmpty()) {
                 ObjectNode q = node.putObject("question");
-                new java.util.TreeMap<>(question).forEach(q::put);
+                new TreeMap<>(question).forEach(q::put);
             }
             try {
                 return MAPPER.writeValueAsString(node);

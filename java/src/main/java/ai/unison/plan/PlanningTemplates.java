@@ -2,6 +2,7 @@ package ai.unison.plan;
 
 import ai.unison.api.Task;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -196,7 +197,7 @@ final class PlanningTemplates {
         List<Consumer<PlanningDraft>> bodies = new ArrayList<>();
         for (String spec : specs) {
             String[] parts = spec.split("\\|");
-            String[] extra = java.util.Arrays.copyOfRange(parts, 2, parts.length);
+            String[] extra = Arrays.copyOfRange(parts, 2, parts.length);
             bodies.add(d -> {
                 d.write(parts[1]);
                 d.ask(parts[0], extra);

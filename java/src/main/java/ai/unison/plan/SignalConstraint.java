@@ -26,16 +26,15 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class SignalConstraint {
 
-    private static final int MAX_DIGITS = 9;
-    private static final long MAX_NUMBER = 999_999_999L;
+    private static final int MAX_DIGITS = SignalGrammar.MAX_DIGITS;
+    private static final long MAX_NUMBER = pow10(MAX_DIGITS) - 1;
 
     private enum Mode { START, ANSWER, PLAN, END, DONE }
 
     /** The numbers inside spans, with what closes each. */
     private enum Field { W, H, N, K, M, S }
 
-    private static final List<String> OPENERS = List.of(SignalGrammar.BORES, SignalGrammar.BONF, SignalGrammar.BOFIDX,
-            SignalGrammar.BOEDIT, SignalGrammar.REF, SignalGrammar.CTRL);
+    private static final List<String> OPENERS = SignalGrammar.OPENERS;
 
     private final int vocabSize;
     private final String[] pieces;
@@ -189,7 +188,7 @@ public final class SignalConstraint {
             return computeAllowed();
         }
 
-        /** Consumes one token; throws {@link PlanException} when the token is not allowed. */
+        /** Consumes one token; throws {@link PlanException}, leaving the state as it was, when the token is not allowed. */
         public void advance(int id) {
             if (id < 0 || id >= vocabSize) {
                 throw new PlanException("token id " + id + " is outside the vocabulary of " + vocabSize);
@@ -199,10 +198,15 @@ public final class SignalConstraint {
                 case START -> {
                     if (signal != null) {
                         mode = Mode.PLAN;
-                        acceptSignal(id, signal);
+                        try {
+                            acceptSignal(id, signal);
+                        } catch (PlanException e) {
+                            mode = Mode.START;
+                            throw e;
+                        }
                     } else {
-                        mode = Mode.ANSWER;
                         acceptText(id);
+                        mode = Mode.ANSWER;
                     }
                 }
                 case ANSWER -> {

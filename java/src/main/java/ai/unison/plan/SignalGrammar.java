@@ -42,9 +42,9 @@ public final class SignalGrammar {
     public static final int FPS = 24;
 
     /** The tokens that may open the optional parts of a plan, in grammar order. */
-    private static final List<String> OPENERS = List.of(BORES, BONF, BOFIDX, BOEDIT, REF, CTRL);
+    static final List<String> OPENERS = List.of(BORES, BONF, BOFIDX, BOEDIT, REF, CTRL);
     /** Longest number accepted in a span; longer values are junk, not sizes. */
-    private static final int MAX_DIGITS = 9;
+    static final int MAX_DIGITS = 9;
 
     private SignalGrammar() {}
 

@@ -378,6 +378,22 @@ class SignalConstraintTest {
     }
 
     @Test
+    void refusedTokenLeavesTheStateUnchanged() {
+        SignalConstraint.Decoder d = TOY_C.start(1);
+        BitSet before = d.allowed();
+        assertThrows(PlanException.class, () -> d.advance(TOY.signal("<EORES>")));
+        assertThrows(PlanException.class, () -> d.advance(TOY.eos()));
+        assertEquals(before, d.allowed());
+        SignalConstraint.Decoder w = after(REAL_C, 0, REAL.signal("<BORES>"), REAL.id("40"));
+        BitSet inWidth = w.allowed();
+        assertThrows(PlanException.class, () -> w.advance(REAL.id("97")));
+        assertThrows(PlanException.class, () -> w.advance(REAL.id("1,2,3")));
+        assertEquals(inWidth, w.allowed());
+        w.advance(REAL.id("96"));
+        assertTrue(allows(w, REAL.id(",")));
+    }
+
+    @Test
     void unusableIdsAreNeverAllowed() {
         int nullId = REAL.pieces().indexOf(null);
         int emptyId = REAL.pieces().indexOf("");
