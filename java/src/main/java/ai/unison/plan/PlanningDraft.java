@@ -131,7 +131,6 @@ final class PlanningDraft {
             case "colour2" -> other(PlanningVocabulary.COLOURS, memo("colour"));
             case "cell" -> pick(PlanningVocabulary.CELLS);
             case "bg" -> pick(PlanningVocabulary.BACKGROUNDS);
-            case "dir" -> pick(List.of("left", "right", "up", "down"));
             default -> throw new IllegalArgumentException("no memo slot " + k);
         });
     }
@@ -170,8 +169,7 @@ final class PlanningDraft {
             case "dur" -> duration(false);
             case "duradj" -> duration(true);
             case "which" -> which();
-            case "shape", "shape2", "colour", "colour2", "bg", "dir" -> memo(name);
-            case "cell" -> memo("cell");
+            case "shape", "shape2", "colour", "colour2", "bg" -> memo(name);
             case "cellphrase" -> PlanningVocabulary.cellPhrase(this, memo("cell"));
             case "wxh" -> pick(List.of("1024x768", "640x480", "1920x1080", "512x512", "128x128", "800 by 600"));
             case "n" -> memo.computeIfAbsent("n", k -> Integer.toString(pick(2, 9)));
