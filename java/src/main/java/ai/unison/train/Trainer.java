@@ -102,7 +102,16 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + out, e);
         }
+        int threadsBefore = Threads.get();
         Threads.set(config.threads());
+        try {
+            return run(step, out);
+        } finally {
+            Threads.set(threadsBefore);
+        }
+    }
+
+    private TrainResult run(TrainStep step, Path out) {
         Checkpoints checkpoints = new Checkpoints(out);
         Optional<Path> latest = checkpoints.latest();
         if (latest.isPresent() && !config.resume()) {
