@@ -105,13 +105,13 @@ public final class Trainer {
         int threadsBefore = Threads.get();
         Threads.set(config.threads());
         try {
-            return run(step, out);
+            return resumeAndTrain(step, out);
         } finally {
             Threads.set(threadsBefore);
         }
     }
 
-    private TrainResult run(TrainStep step, Path out) {
+    private TrainResult resumeAndTrain(TrainStep step, Path out) {
         Checkpoints checkpoints = new Checkpoints(out);
         Optional<Path> latest = checkpoints.latest();
         if (latest.isPresent() && !config.resume()) {
@@ -136,6 +136,8 @@ public final class Trainer {
                 before = state.elapsedSeconds();
                 recent.addAll(state.recentLosses());
                 log.printf(Locale.ROOT, "resuming from %s (step %d of %d)%n", latest.get(), start, config.steps());
+            } else if (config.resume()) {
+                log.println("no checkpoint in " + out + " yet; starting at step 0");
             }
             losses.startAt(start);
             metrics.startAt(start);
