@@ -20,46 +20,57 @@ public final class TrainOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder: loss.csv, metrics.csv, checkpoints/")
     Path out;
 
-    @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", paramLabel = "N", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     long steps = 1000;
 
-    @Option(names = "--batch", description = "examples per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", description = "examples per step (default: ${DEFAULT-VALUE})")
     int batch = 8;
 
-    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double lr = 1e-3;
 
-    @Option(names = "--warmup", description = "linear warm-up steps (default: 5%% of --steps)")
+    @Option(names = "--warmup", paramLabel = "N", description = "linear warm-up steps (default: 5%% of --steps)")
     Long warmup;
 
-    @Option(names = "--min-lr", description = "learning rate at the end of the cosine decay (default: --lr / 10)")
+    @Option(names = "--min-lr", paramLabel = "LR",
+            description = "learning rate at the end of the cosine decay (default: --lr / 10)")
     Double minLr;
 
-    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", paramLabel = "W",
+            description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay = 0.01;
 
-    @Option(names = "--clip", description = "global gradient-norm clip, 0 for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--clip", paramLabel = "NORM",
+            description = "global gradient-norm clip, 0 for none (default: ${DEFAULT-VALUE})")
     double clip = 1.0;
 
-    @Option(names = "--seed", description = "seed of initialisation and data (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "seed of initialisation and data (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", description = "libtorch threads, 0 for one per core (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "libtorch threads, 0 for one per core (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--resume", description = "continue from the newest checkpoint in --out, if any")
     boolean resume;
 
-    @Option(names = "--budget-minutes", description = "stop cleanly and checkpoint after this much wall-clock time, 0 for no limit (default: ${DEFAULT-VALUE})")
+    @Option(names = "--budget-minutes", paramLabel = "MIN",
+            description = "stop cleanly and checkpoint after this much wall-clock time, 0 for no limit"
+                    + " (default: ${DEFAULT-VALUE})")
     double budgetMinutes;
 
-    @Option(names = "--log-every", description = "steps between loss.csv rows (default: ${DEFAULT-VALUE})")
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "steps between loss.csv rows (default: ${DEFAULT-VALUE})")
     int logEvery = 10;
 
-    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = 500;
 
-    @Option(names = "--dtype", description = "dtype of the exported weights: bfloat16, float16 or float32 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dtype", paramLabel = "DTYPE",
+            description = "dtype of the exported weights: bfloat16, float16 or float32"
+                    + " (default: ${DEFAULT-VALUE})")
     String dtype = "bfloat16";
 
     public TrainOptions out(Path v) {

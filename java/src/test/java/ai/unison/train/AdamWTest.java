@@ -65,7 +65,8 @@ class AdamWTest {
         try (Parameters params = new Parameters()) {
             for (String n : new String[]{"model.layers.0.mlp.up_proj.weight", "model.layers.0.self_attn.q_proj.bias",
                     "model.layers.0.input_layernorm.weight", "model.embed_tokens.weight", "shared.weight",
-                    "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", "decoder.0.residual.0.gamma"}) {
+                    "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
+                    "decoder.0.residual.0.gamma"}) {
                 params.zeros(n, 1);
             }
             try (AdamW adamw = new AdamW(params, AdamW.Options.defaults(), AdamW.NORMS_BIASES_EMBEDDINGS)) {

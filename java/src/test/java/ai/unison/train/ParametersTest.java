@@ -35,7 +35,8 @@ class ParametersTest {
             params.zeros("proj.bias", 2);
             try (Weights w = params.weights()) {
                 Linear proj = Linear.load(w, "proj", 3, 2, true);
-                assertTrue(proj.weight.is_same(params.get("proj.weight")), "Weights must hand out the parameter itself");
+                assertTrue(proj.weight.is_same(params.get("proj.weight")),
+                        "Weights must hand out the parameter itself");
                 Tensor x = Torch.fromFloats(new float[]{1, 0, 2, 3, 1, 0}, 2, 3);
                 Tensor loss = proj.forward(x).sum();
                 assertEquals((1 + 6) + (4 + 12) + (3 + 2) + (12 + 5), loss.item().toDouble(), 1e-6);
@@ -75,7 +76,8 @@ class ParametersTest {
 
     @Test
     void sameSeedGivesSameInitialisation() {
-        try (Parameters a = new Parameters(); Parameters b = new Parameters(); Rng ra = new Rng(5); Rng rb = new Rng(5)) {
+        try (Parameters a = new Parameters(); Parameters b = new Parameters(); Rng ra = new Rng(5);
+             Rng rb = new Rng(5)) {
             a.normal("w", 0.1, ra, 3, 3);
             b.normal("w", 0.1, rb, 3, 3);
             assertArrayEquals(Torch.toFloats(a.get("w")), Torch.toFloats(b.get("w")));
