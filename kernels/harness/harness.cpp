@@ -89,7 +89,9 @@ void upload(Dev& d, const Vec& host, int dtype) {
     }
 }
 
+// Waits for the device first: the library launches through its own (static) CUDA runtime.
 Vec download(const Dev& d, size_t n, int dtype) {
+    CHECK_CUDA(cudaDeviceSynchronize());
     Vec out(n);
     if (dtype == UNISON_BFLOAT16) {
         std::vector<uint16_t> bits(n);
@@ -473,6 +475,7 @@ int main(int argc, char** argv) {
                 unison_kernels_abi());
     std::printf("%s, %d iterations per timing, seed %u\n\n", opt.quick ? "quick (no timing)" : "check + timing",
                 opt.iters, opt.seed);
+    std::printf("%-28s %-5s %-30s %s\n", "case", "dtype", "shape", "max rel. error, NaN outputs, time, bandwidth");
     run_all();
     std::printf("\n%d of %d cases passed\n", cases - failures, cases);
     return failures == 0 ? 0 : 1;

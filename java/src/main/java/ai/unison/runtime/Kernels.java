@@ -351,7 +351,7 @@ public final class Kernels {
 
     /** The kernels read modulation rows with unit stride along D. */
     private static boolean modulationFits(Tensor x, Tensor shift, Tensor scale) {
-        return shift.size(-1) == x.size(-1) && scale.size(-1) == x.size(-1);
+        return shift.dim() > 0 && scale.dim() > 0 && shift.size(-1) == x.size(-1) && scale.size(-1) == x.size(-1);
     }
 
     /** Head dim, group size and grid limits of the decode-attention kernel. */

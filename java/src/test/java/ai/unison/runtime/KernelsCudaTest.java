@@ -4,27 +4,25 @@ import ai.unison.natives.CudaGraph;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import java.util.function.Function;
 
 import static ai.unison.runtime.KernelsTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * On a GPU with the kernels built: every kernel against the libtorch fallback on the same CUDA tensors,
  * in float32 (1e-5 of the largest magnitude) and bfloat16 (1e-2). Skipped elsewhere.
  */
+@EnabledIf(value = "gpuAndKernels", disabledReason = "needs a CUDA device and the kernels library")
 class KernelsCudaTest {
     private static final ScalarType[] TYPES = {ScalarType.Float, ScalarType.BFloat16};
 
-    @BeforeAll
-    static void requireGpuAndKernels() {
-        assumeTrue(Devices.cudaAvailable(), "no CUDA device");
-        assumeTrue(KernelsLibrary.get().available(), KernelsLibrary.get().status());
+    static boolean gpuAndKernels() {
+        return Devices.cudaAvailable() && KernelsLibrary.get().available();
     }
 
     private static Tensor gpu(Tensor t, ScalarType type) {

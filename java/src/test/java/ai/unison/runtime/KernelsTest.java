@@ -317,6 +317,20 @@ class KernelsTest {
     }
 
     @Test
+    void adaLnModulateTakesScalarModulation() {
+        try (NativeScope s = NativeScope.open(); Rng rng = new Rng(24)) {
+            Tensor x = rng.randn(1, 2, 4);
+            Tensor out = Kernels.adaLnModulate(x, Torch.fromFloats(new float[]{0.5f}), Torch.fromFloats(new float[]{1f}));
+            float[] xs = Torch.toFloats(x);
+            float[] want = new float[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                want[i] = xs[i] * 2 + 0.5f;
+            }
+            assertClose(want, Torch.toFloats(out), 1e-7);
+        }
+    }
+
+    @Test
     void gatedResidualAddsTheGatedOutputInFloat32() {
         try (NativeScope s = NativeScope.open(); Rng rng = new Rng(16)) {
             Tensor x = rng.randn(2, 3, 8).to(BF16);
