@@ -12,7 +12,13 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntFunction;
@@ -34,11 +40,9 @@ final class GifCodec {
     }
 
     static Video read(Path file, int maxFrames, MediaLimits limits) throws IOException {
+        checkComplete(file);
         ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (!reader.getOriginatingProvider().canDecodeInput(in)) {
-                throw new MediaException(file, "not a GIF file (unrecognised data)");
-            }
             reader.setInput(in, false, false);
             int total = reader.getNumImages(true);
             limits.checkFrames(file, total);
@@ -97,6 +101,65 @@ final class GifCodec {
         }
     }
 
+    /**
+     * Walks the file's blocks without decoding them and fails when it is not a GIF or its data ends inside a
+     * block (a truncated file, which javax.imageio would read partly, without complaint). A file that ends
+     * between blocks, lacking only the trailer byte, is accepted as browsers accept it.
+     */
+    private static void checkComplete(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            byte[] header = in.readNBytes(13);
+            String magic = new String(header, 0, Math.min(6, header.length), StandardCharsets.ISO_8859_1);
+            if (!magic.equals("GIF87a") && !magic.equals("GIF89a")) {
+                throw new MediaException(file, "not a GIF file (unrecognised data)");
+            }
+            if (header.length < 13) {
+                throw new MediaException(file, "truncated GIF: the data ends inside the header");
+            }
+            int frames = 0;
+            try {
+                skipColourTable(in, header[10]);
+                for (int block = in.read(); block != -1 && block != 0x3B; block = in.read()) {
+                    if (block == 0x21) {
+                        in.skipNBytes(1);
+                        skipSubBlocks(in);
+                    } else if (block == 0x2C) {
+                        byte[] descriptor = in.readNBytes(9);
+                        if (descriptor.length < 9) {
+                            throw new EOFException();
+                        }
+                        skipColourTable(in, descriptor[8]);
+                        in.skipNBytes(1);
+                        skipSubBlocks(in);
+                        frames++;
+                    } else {
+                        throw new MediaException(file, "damaged GIF: unknown block 0x" + Integer.toHexString(block)
+                                + " after frame " + frames);
+                    }
+                }
+            } catch (EOFException e) {
+                throw new MediaException(file, "truncated GIF: the data ends after " + frames + " complete frames");
+            }
+        }
+    }
+
+    /** Skips the colour table that a packed-fields byte announces, if any. */
+    private static void skipColourTable(InputStream in, byte flags) throws IOException {
+        if ((flags & 0x80) != 0) {
+            in.skipNBytes(3L * (2 << (flags & 7)));
+        }
+    }
+
+    /** Skips data sub-blocks up to and including the empty one that ends them. */
+    private static void skipSubBlocks(InputStream in) throws IOException {
+        for (int n = in.read(); n != 0; n = in.read()) {
+            if (n < 0) {
+                throw new EOFException();
+            }
+            in.skipNBytes(n);
+        }
+    }
+
     /** Where a frame sits on the logical screen, how long it shows and how it is disposed of. */
     private record Placement(int left, int top, int width, int height, int delay, String disposal) {
         static Placement of(ImageReader reader, int index) throws IOException {
@@ -135,9 +198,10 @@ final class GifCodec {
             writer.setOutput(out);
             writer.prepareWriteSequence(null);
             for (int i = 0; i < count; i++) {
-                BufferedImage image = GifPalette.of(frame.apply(i)).image(width, height);
+                GifPalette palette = GifPalette.of(frame.apply(i));
+                BufferedImage image = palette.image(width, height);
                 int delay = (int) (Math.round((i + 1) * 100 / fps) - Math.round(i * 100 / fps));
-                writer.writeToSequence(new IIOImage(image, null, frameMetadata(writer, image, delay, i == 0)), null);
+                writer.writeToSequence(new IIOImage(image, null, frameMetadata(writer, image, palette, delay, i == 0)), null);
             }
             writer.endWriteSequence();
         } finally {
@@ -145,9 +209,32 @@ final class GifCodec {
         }
     }
 
-    private static IIOMetadata frameMetadata(ImageWriter writer, BufferedImage image, int delay, boolean first) throws IOException {
+    /** A full-screen frame with its own colour table, shown for {@code delay}; the first one sets looping. */
+    private static IIOMetadata frameMetadata(ImageWriter writer, BufferedImage image, GifPalette palette, int delay,
+                                             boolean first) throws IOException {
         IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), null);
         IIOMetadataNode root = new IIOMetadataNode(IMAGE_FORMAT);
+        IIOMetadataNode descriptor = new IIOMetadataNode("ImageDescriptor");
+        descriptor.setAttribute("imageLeftPosition", "0");
+        descriptor.setAttribute("imageTopPosition", "0");
+        descriptor.setAttribute("imageWidth", Integer.toString(image.getWidth()));
+        descriptor.setAttribute("imageHeight", Integer.toString(image.getHeight()));
+        descriptor.setAttribute("interlaceFlag", "FALSE");
+        root.appendChild(descriptor);
+        IIOMetadataNode table = new IIOMetadataNode("LocalColorTable");
+        int size = ((IndexColorModel) image.getColorModel()).getMapSize();
+        table.setAttribute("sizeOfLocalColorTable", Integer.toString(size));
+        table.setAttribute("sortFlag", "FALSE");
+        for (int i = 0; i < size; i++) {
+            int c = i < palette.colours.length ? palette.colours[i] : 0;
+            IIOMetadataNode entry = new IIOMetadataNode("ColorTableEntry");
+            entry.setAttribute("index", Integer.toString(i));
+            entry.setAttribute("red", Integer.toString(c >> 16 & 0xFF));
+            entry.setAttribute("green", Integer.toString(c >> 8 & 0xFF));
+            entry.setAttribute("blue", Integer.toString(c & 0xFF));
+            table.appendChild(entry);
+        }
+        root.appendChild(table);
         IIOMetadataNode control = new IIOMetadataNode("GraphicControlExtension");
         control.setAttribute("disposalMethod", "none");
         control.setAttribute("userInputFlag", "FALSE");

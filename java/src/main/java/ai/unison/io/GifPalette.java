@@ -236,11 +236,13 @@ final class GifPalette {
         }
 
         void add(int key, int delta) {
-            values[insert(key)] += delta;
+            int i = insert(key); // first: inserting may grow (replace) the arrays
+            values[i] += delta;
         }
 
         void put(int key, int value) {
-            values[insert(key)] = value;
+            int i = insert(key);
+            values[i] = value;
         }
 
         /** The slot of {@code key}, adding it with value 0 when absent. */

@@ -2,6 +2,8 @@ package ai.unison.io;
 
 import org.jcodec.api.specific.AVCMP4Adaptor;
 import org.jcodec.codecs.h264.H264Encoder;
+import org.jcodec.codecs.h264.encode.RateControl;
+import org.jcodec.codecs.h264.io.model.SliceType;
 import org.jcodec.common.Codec;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.DemuxerTrackMeta;
@@ -23,6 +25,7 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,6 +34,12 @@ import java.util.stream.IntStream;
 
 /** H.264 video in MP4/MOV through JCodec (pure Java): decoding every frame, encoding 4:2:0 with P-frames. */
 final class Mp4Codec {
+    /**
+     * The quantiser for every frame. JCodec's default control uses 20 for I- and 26 for P-frames (about 34 dB
+     * on smooth content, blocky edges on flat shapes); 20 throughout gives about 40 dB for ~20% more bytes.
+     */
+    private static final int QP = 20;
+
     private Mp4Codec() {
     }
 
@@ -42,6 +51,9 @@ final class Mp4Codec {
             Format format = JCodecUtil.detectFormatBuffer(head);
             if (format != Format.MOV) {
                 throw new MediaException(file, "not an MP4/MOV file (" + (format == null ? "unrecognised data" : format + " data") + ")");
+            }
+            try (FileChannel raw = FileChannel.open(file)) {
+                Mp4Structure.check(file, raw);
             }
             channel.setPosition(0);
             DemuxerTrack found = MP4Demuxer.createMP4Demuxer(channel).getVideoTrack();
@@ -117,7 +129,7 @@ final class Mp4Codec {
      */
     static void write(Path path, int count, IntFunction<byte[]> frame, int width, int height, double fps) throws IOException {
         Rational rate = rate(fps);
-        H264Encoder encoder = H264Encoder.createH264Encoder();
+        H264Encoder encoder = new H264Encoder(new ConstantQuality(QP));
         Picture picture = Picture.create(width + (width & 1), height + (height & 1), ColorSpace.YUV420J);
         ByteBuffer buffer = ByteBuffer.allocate(encoder.estimateBufferSize(picture));
         try (FileChannelWrapper channel = NIOUtils.writableChannel(path.toFile())) {
@@ -133,6 +145,24 @@ final class Mp4Codec {
                         encoded.isKeyFrame() ? Packet.FrameType.KEY : Packet.FrameType.INTER, null));
             }
             muxer.finish();
+        }
+    }
+
+    /** The same quantiser for every macroblock of every frame, whatever the size. */
+    private record ConstantQuality(int qp) implements RateControl {
+        @Override
+        public int startPicture(Size size, int maxSize, SliceType type) {
+            return qp;
+        }
+
+        @Override
+        public int initialQpDelta() {
+            return 0;
+        }
+
+        @Override
+        public int accept(int bits) {
+            return 0;
         }
     }
 

@@ -33,7 +33,7 @@ class MediaImageTest {
         return b;
     }
 
-    /** A smooth RGB gradient, H×W×3. */
+    /** A smooth RGB gradient, H×W×3; {@code shift} moves the blue ramp diagonally. */
     static byte[] gradient(int w, int h, int shift) {
         byte[] rgb = new byte[w * h * 3];
         for (int y = 0; y < h; y++) {
@@ -41,7 +41,8 @@ class MediaImageTest {
                 int o = (y * w + x) * 3;
                 rgb[o] = (byte) (255 * x / (w - 1));
                 rgb[o + 1] = (byte) (255 * y / (h - 1));
-                rgb[o + 2] = (byte) ((x + y + shift) * 2);
+                int v = (x + y + shift) % 510;
+                rgb[o + 2] = (byte) (v < 256 ? v : 510 - v);
             }
         }
         return rgb;
