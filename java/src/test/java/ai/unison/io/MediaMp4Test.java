@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +82,47 @@ class MediaMp4Test {
             for (int i = 0; i < back.length; i++) {
                 assertTrue(Math.abs((back[i] & 0xFF) - (frames[i] & 0xFF)) <= 6,
                         "byte " + i + ": " + (back[i] & 0xFF) + " vs " + (frames[i] & 0xFF));
+            }
+        }
+    }
+
+    /**
+     * 16×16, 10 grey frames at 8 fps in H.264 High profile with B-frames (IBBBPBBBPP), tagged full range and
+     * BT.709. JCodec only encodes I- and P-frames, hence this small file, made with
+     * {@code ffmpeg -f lavfi -i "color=c=black:s=16x16:r=8,format=yuvj420p,geq=lum='20+20*N':cb=128:cr=128"
+     * -frames:v 10 -c:v libx264 -x264-params b-adapt=0:scenecut=0:bframes=3:b-pyramid=0 -pix_fmt yuvj420p
+     * -color_range pc -colorspace bt709 -color_primaries bt709 -color_trc bt709}, its SEI removed
+     * ({@code -bsf:v filter_units=remove_types=6}). ffmpeg decodes its frames to greys 5, 28, 51, ..., 214.
+     */
+    private static final String B_FRAMES_FULL_RANGE =
+            "AAAAIGZ0eXBpc29tAAACAGlzb21pc28yYXZjMW1wNDEAAAAIZnJlZQAAALRtZGF0AAAAD2WIhAB///73aJ8Cm2cwOQAAAA5BmijY" +
+            "h//R91+BTML1wAAAAAgBnkLyHf+3gQAAAA8BnkTyHf/8Mf8DdMrel/AAAAAIAZ5G8h3/t4EAAAAUQZpQeEMmUwh3/81b/KEv/8Qj" +
+            "/nEAAAAIAZ5q1Id/t4EAAAAPAZ5s1Id//DH/A3TK3pfxAAAACAGebtSHf7eAAAAAFUGacpPCHkymBDv/zVv8oS//xCTYpQAAA4Nt" +
+            "b292AAAAbG12aGQAAAAAAAAAAAAAAAAAAAPoAAAE4gABAAABAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAA" +
+            "AAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACAAAC0nRyYWsAAABcdGtoZAAAAAMAAAAAAAAAAAAAAAEAAAAAAAAE" +
+            "4gAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAEAAAAAAEAAAABAAAAAAACRlZHRzAAAAHGVs" +
+            "c3QAAAAAAAAAAQAABOIAAAgAAAEAAAAAAkptZGlhAAAAIG1kaGQAAAAAAAAAAAAAAAAAAEAAAABQAFXEAAAAAAAtaGRscgAAAAAA" +
+            "AAAAdmlkZQAAAAAAAAAAAAAAAFZpZGVvSGFuZGxlcgAAAAH1bWluZgAAABR2bWhkAAAAAQAAAAAAAAAAAAAAJGRpbmYAAAAcZHJl" +
+            "ZgAAAAAAAAABAAAADHVybCAAAAABAAABtXN0YmwAAADVc3RzZAAAAAAAAAABAAAAxWF2YzEAAAAAAAAAAQAAAAAAAAAAAAAAAAAA" +
+            "AAAAEAAQAEgAAABIAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAY//8AAAA4YXZjQwFkAAr/4QAbZ2QA" +
+            "CqzRHsBbgICAoAAAAwAgAAADAgHiRKJAAQAGaOvjyyLA/fj4AAAAABNjb2xybmNseAABAAEAAYAAAAAQcGFzcAAAAAEAAAABAAAA" +
+            "FGJ0cnQAAAAAAAAVgAAABEwAAAAYc3R0cwAAAAAAAAABAAAACgAACAAAAAAUc3RzcwAAAAAAAAABAAAAAQAAAEBjdHRzAAAAAAAA" +
+            "AAYAAAABAAAIAAAAAAEAACAAAAAAAwAAAAAAAAABAAAgAAAAAAMAAAAAAAAAAQAACAAAAAAcc3RzYwAAAAAAAAABAAAAAQAAAAoA" +
+            "AAABAAAAPHN0c3oAAAAAAAAAAAAAAAoAAAATAAAAEgAAAAwAAAATAAAADAAAABgAAAAMAAAAEwAAAAwAAAAZAAAAFHN0Y28AAAAA" +
+            "AAAAAQAAADAAAAA9dWR0YQAAADVtZXRhAAAAAAAAACFoZGxyAAAAAAAAAABtZGlyYXBwbAAAAAAAAAAAAAAAAAhpbHN0";
+
+    @Test
+    void bFramesComeInPresentationOrderInTheStreamsColourRange() throws IOException {
+        Path f = Files.write(tmp.resolve("bframes.mp4"), Base64.getDecoder().decode(B_FRAMES_FULL_RANGE));
+        int[] greys = {5, 28, 51, 75, 98, 121, 144, 168, 191, 214};
+        try (NativeScope s = NativeScope.open()) {
+            Video v = Media.readVideo(f, 100);
+            assertArrayEquals(new long[]{10, 16, 16, 3}, Torch.shape(v.frames()));
+            assertEquals(8.0, v.fps(), 1e-9);
+            byte[] back = Torch.toBytes(v.frames());
+            for (int i = 0; i < back.length; i++) {
+                int expected = greys[i / (16 * 16 * 3)];
+                assertTrue(Math.abs((back[i] & 0xFF) - expected) <= 1, "byte " + i + ": " + (back[i] & 0xFF) + " vs " + expected);
             }
         }
     }
