@@ -23,11 +23,11 @@ public record MediaLimits(long maxPixels, int maxFrames, long maxDecodedBytes) {
 
     void checkPixels(Path file, long width, long height) {
         if (width < 1 || height < 1) {
-            throw new MediaException(file, "image has no pixels (" + width + "x" + height + ")");
+            throw new MediaException(file, "has no pixels (" + width + "x" + height + ")");
         }
         if (width * height > maxPixels) {
-            throw new MediaException(file, "image is " + width + "x" + height + " = " + width * height
-                    + " pixels, over the cap of " + maxPixels + " (MediaLimits.maxPixels)");
+            throw new MediaException(file, "size " + width + "x" + height + " = " + width * height
+                    + " pixels is over the cap of " + maxPixels + " (MediaLimits.maxPixels)");
         }
     }
 

@@ -185,7 +185,7 @@ class MediaImageTest {
             Media.writePng(f, Torch.fromBytes(new byte[40 * 30 * 3], 30, 40, 3));
             MediaException e = assertThrows(MediaException.class,
                     () -> Media.readImage(f, new MediaLimits(1000, 10, 1 << 20)));
-            assertTrue(e.getMessage().endsWith("image is 40x30 = 1200 pixels, over the cap of 1000 (MediaLimits.maxPixels)"),
+            assertTrue(e.getMessage().endsWith("size 40x30 = 1200 pixels is over the cap of 1000 (MediaLimits.maxPixels)"),
                     e.getMessage());
         }
     }
