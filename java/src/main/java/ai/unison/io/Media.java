@@ -100,7 +100,7 @@ public final class Media {
                 reader.dispose();
             }
         } catch (IIOException e) {
-            throw new MediaException(file, "corrupt or truncated image data (" + e.getMessage() + ")", e);
+            throw new MediaException(file, "corrupt, truncated or unsupported image data (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof MediaException m) {
                 throw m;
@@ -149,7 +149,7 @@ public final class Media {
             scope.keep(video.frames());
             return video;
         } catch (IIOException e) {
-            throw new MediaException(file, "corrupt or truncated video data (" + e.getMessage() + ")", e);
+            throw new MediaException(file, "corrupt, truncated or unsupported video data (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof MediaException m) {
                 throw m;
