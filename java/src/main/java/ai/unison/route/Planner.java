@@ -14,7 +14,8 @@ package ai.unison.route;
  *
  * <p>A problem with one request (an unreadable attachment, a prompt too long) fails that task
  * alone. An exception thrown from {@code admit} fails that task; one thrown from {@code step} fails
- * every unfinished task.
+ * every unfinished task, and the planner must then drop them (their {@link PlanTask#isDone} is true):
+ * a task finished by someone else is never the planner's to step again.
  */
 public interface Planner extends AutoCloseable {
 
