@@ -151,7 +151,8 @@ public final class JsonlBatch {
                 try {
                     outputs.write(e.id(), e.line(), request, result);
                 } catch (RuntimeException ex) {
-                    onFailure(index, request, new UnisonException(UnisonException.Reason.FAILED, Failures.message(ex), ex));
+                    onFailure(index, request, new UnisonException(UnisonException.Reason.FAILED,
+                            "request " + e.id() + " ran but writing its outputs failed: " + Failures.message(ex), ex));
                     return;
                 }
                 succeeded[0]++;

@@ -11,23 +11,22 @@ import java.nio.file.Path;
  * sidecars do not need it).
  */
 final class MediaOutputWriter implements OutputWriter {
-    private static UnsupportedOperationException missing(String what, Path file) {
-        return new UnsupportedOperationException("cannot write " + file.getFileName() + ": " + what
-                + " encoding needs ai.unison.io.Media, which this build does not include yet");
+    private static UnsupportedOperationException missing(String what) {
+        return new UnsupportedOperationException(what + " encoding needs ai.unison.io.Media, which this build does not include yet");
     }
 
     @Override
     public void png(Path file, Frames image) {
-        throw missing("PNG", file);
+        throw missing("PNG");
     }
 
     @Override
     public void gif(Path file, Frames video, double fps) {
-        throw missing("GIF", file);
+        throw missing("GIF");
     }
 
     @Override
     public void mp4(Path file, Frames video, double fps) {
-        throw missing("MP4", file);
+        throw missing("MP4");
     }
 }

@@ -194,8 +194,10 @@ class EngineFailureTest {
             failure(fs.get(2));
             get(fs.get(0));
             get(h.engine.submitPlan(Request.of("a video")));
+            CompletableFuture<CompletableFuture<Result>> holder = new CompletableFuture<>();
+            h.expert.onStep = (jobs, step) -> holder.join().cancel(true);
             var cancelled = h.engine.submit(Request.builder("an image").steps(500).build());
-            h.expert.onStep = (jobs, step) -> cancelled.cancel(true);
+            holder.complete(cancelled);
             assertThrows(CancellationException.class, () -> cancelled.get(10, TimeUnit.SECONDS));
             Harness.poll(() -> h.planner.conditionings.size() == 6
                     && h.planner.conditionings.stream().allMatch(c -> c.closes.get() == 1), "all six are closed once");
