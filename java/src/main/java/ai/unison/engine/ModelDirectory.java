@@ -40,14 +40,14 @@ public final class ModelDirectory {
         ModelIndex.Entry plannerEntry = found.stream().filter(e -> e.architecture().equals(PLANNER_ARCHITECTURE))
                 .findFirst().orElse(null);
         if (plannerEntry == null) {
-            throw new UnisonException(UnisonException.Reason.MISSING_MODEL, "cannot open the engine: "
-                    + (Files.isDirectory(dir) ? "the models folder " + dir : "there is no models folder at " + dir)
-                    + " has no planner (a folder with config.json whose \"architectures\" names " + PLANNER_ARCHITECTURE
-                    + ")" + (found.stream().anyMatch(e -> e.architecture().equals(EXPERT_PIPELINE)) ? ""
-                            : " and no generation expert (a diffusers folder with model_index.json whose \"_class_name\" is "
-                            + EXPERT_PIPELINE + ")")
-                    + "; it holds " + describe(found) + ". The tiny models are trained into models/ (see models/README.md), "
-                    + "or pass --models DIR");
+            boolean expert = found.stream().anyMatch(e -> e.architecture().equals(EXPERT_PIPELINE));
+            String needs = "the planner (a folder with config.json whose \"architectures\" names " + PLANNER_ARCHITECTURE + ")"
+                    + (expert ? "" : " and a generation expert (a diffusers folder with model_index.json whose \"_class_name\" is "
+                    + EXPERT_PIPELINE + ")");
+            String where = Files.isDirectory(dir) ? "the models folder " + dir + " lacks " + needs + "; it holds " + describe(found)
+                    : "there is no models folder at " + dir + "; it needs " + needs;
+            throw new UnisonException(UnisonException.Reason.MISSING_MODEL, "cannot open the engine: " + where
+                    + ". The tiny models are trained into models/ (see models/README.md); or pass --models DIR");
         }
         BiFunction<Path, Options, Planner> plannerLoader = PLANNERS.get(plannerEntry.architecture());
         if (plannerLoader == null) {
