@@ -27,7 +27,7 @@ import java.util.function.BiConsumer;
  * alone, "poison" makes any batch holding it throw, "huge" runs out of memory in any batch.
  * Batches larger than {@link #oomAbove} run out of memory. Every batch is recorded.
  */
-public final class FakeExpert implements Expert {
+public class FakeExpert implements Expert {
     public final String name;
     public final Set<Task> tasks;
     public int steps = 3;
@@ -44,6 +44,8 @@ public final class FakeExpert implements Expert {
     public final List<Thread> threads = new CopyOnWriteArrayList<>();
     public final AtomicInteger stoppedEarly = new AtomicInteger();
     public volatile boolean closed;
+    /** Whether batches and threads are recorded (a soak turns it off: recorded jobs keep their results alive). */
+    public boolean record = true;
 
     public FakeExpert(String name, Set<Task> tasks) {
         this.name = name;
@@ -94,8 +96,10 @@ public final class FakeExpert implements Expert {
 
     @Override
     public List<Outcome> runBatch(List<Job> jobs, StepControl control) {
-        threads.add(Thread.currentThread());
-        batches.add(jobs);
+        if (record) {
+            threads.add(Thread.currentThread());
+            batches.add(jobs);
+        }
         started.countDown();
         CountDownLatch g = gate;
         if (g != null) {
@@ -144,7 +148,8 @@ public final class FakeExpert implements Expert {
         return out;
     }
 
-    static Frames frames(Job j) {
+    /** The job's frames: every byte is its seed, unless overridden. */
+    protected Frames frames(Job j) {
         Size s = j.executed();
         byte[] data = new byte[s.frames() * s.height() * s.width() * 3];
         java.util.Arrays.fill(data, (byte) j.seed());

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "planner-fail" fails the task, "planner-throw" makes the step throw, "bad-signal" writes an
  * unparsable signal. Generation plans carry a {@link Conditioning} whose closes are counted.
  */
-public final class FakePlanner implements Planner {
+public class FakePlanner implements Planner {
 
     /** A stand-in for the planner's hidden states. */
     public static final class FakeConditioning implements Conditioning {
@@ -53,6 +53,8 @@ public final class FakePlanner implements Planner {
     public final AtomicInteger maxActive = new AtomicInteger();
     public final AtomicInteger steps = new AtomicInteger();
     public volatile boolean closed;
+    /** Whether admissions and threads are recorded (a soak turns it off). */
+    public boolean record = true;
     private final Map<PlanTask, Integer> remaining = Collections.synchronizedMap(new HashMap<>());
 
     @Override
@@ -67,8 +69,10 @@ public final class FakePlanner implements Planner {
 
     @Override
     public void admit(PlanTask task) {
-        threads.add(Thread.currentThread());
-        admitted.add(task.id());
+        if (record) {
+            threads.add(Thread.currentThread());
+            admitted.add(task.id());
+        }
         int n = stepsPerTask;
         var m = java.util.regex.Pattern.compile("steps=(\\d+)").matcher(task.prepared().prompt());
         if (m.find()) {
@@ -80,7 +84,9 @@ public final class FakePlanner implements Planner {
 
     @Override
     public void step() {
-        threads.add(Thread.currentThread());
+        if (record) {
+            threads.add(Thread.currentThread());
+        }
         steps.incrementAndGet();
         CountDownLatch g = gate;
         if (g != null) {
@@ -139,9 +145,14 @@ public final class FakePlanner implements Planner {
         boolean edit = (prompt.contains("edit") || prompt.contains("mask")) && !att.isEmpty();
         Signal s = new Signal(meta.width(), meta.height(), end == Signal.End.VIDEO ? meta.frameToken() : null, null,
                 edit ? new ai.unison.api.Plan.Edit(0, 0) : null, false, false, end, null);
+        t.complete(SignalGrammar.print(s), conditioning(t));
+    }
+
+    /** The conditioning of a generation plan; a counted stand-in unless overridden. */
+    protected Conditioning conditioning(PlanTask t) {
         FakeConditioning c = new FakeConditioning(t.id());
         conditionings.add(c);
-        t.complete(SignalGrammar.print(s), c);
+        return c;
     }
 
     @Override
