@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "batch", mixinStandardHelpOptions = true,
-        description = {"Run the requests of a JSONL file, one {\"id\", \"request\", \"attachments\", ...overrides} per line.",
-            "Writes DIR/<id>.png (images), <id>.gif and <id>.mp4 (videos), <id>.txt (answers), always <id>.json,",
-            "and DIR/summary.json. Running it again skips what succeeded and retries what failed.",
+        description = {"Run the requests of a JSONL file, one {\"id\", \"request\", \"attachments\", ...overrides} per line "
+            + "(overrides: seed, steps, guidance, scheduler, size \"WxH\", frames, timeout in seconds, priority).",
+            "Writes DIR/<id>.png (images), <id>.gif and <id>.mp4 (videos), <id>.txt (answers), always <id>.json, "
+            + "and DIR/summary.json. Running it again skips what succeeded and retries what failed.",
             "Exit code 0 when every request succeeded, 1 otherwise."})
 final class BatchCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Plan and run one request: print the answer, or write the image (PNG) or video (GIF and MP4)",
-            "with a JSON sidecar. The bare form `unison \"REQUEST\"` does the same."})
+        description = {"Plan and run one request: print the answer, or write the image (PNG) or the video (GIF and MP4) "
+            + "with a JSON sidecar.", "The bare form `unison \"REQUEST\"` does the same."})
 final class RunCommand implements Callable<Integer> {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})[x×](\\d{1,5})");
 

@@ -32,6 +32,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -60,20 +62,29 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final SplittableRandom seeds;
     private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService completer;
     private final PlannerWorker plannerWorker;
     private final Map<Expert, ExpertWorker> expertWorkers = new IdentityHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
+    /** An engine over these models, which it owns from now on: it closes them, also when this constructor fails. */
     public Engine(Planner planner, Collection<? extends Expert> experts, Options options) {
         this.options = options;
-        this.router = new Router(experts);
-        this.plannerVersion = planner.version();
+        try {
+            this.router = new Router(experts);
+            this.plannerVersion = planner.version();
+        } catch (RuntimeException e) {
+            experts.forEach(Expert::close);
+            planner.close();
+            throw e;
+        }
         this.seeds = options.seed() != null ? new SplittableRandom(options.seed()) : new SplittableRandom();
         for (Priority p : Priority.values()) {
             room.put(p, new Semaphore(options.queueCapacity()));
         }
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "unison-timeouts"));
+        completer = Executors.newSingleThreadExecutor(r -> daemon(r, "unison-results"));
         timer.setRemoveOnCancelPolicy(true);
         for (Expert e : router.experts()) {
             ExpertWorker w = new ExpertWorker(e, new BatchSizer(options.memoryBudget()), plannerVersion);
@@ -147,7 +158,7 @@ public final class Engine implements AutoCloseable {
                 seed = seeds.nextLong() & Long.MAX_VALUE;
             }
         }
-        Ticket t = new Ticket(id, seq, request, mode, priority, overrides, seed);
+        Ticket t = new Ticket(id, seq, request, mode, priority, overrides, seed, completer);
         inFlight.add(t);
         ScheduledFuture<?> deadline = overrides.timeout() == null ? null
                 : timer.schedule(() -> t.fail(Reason.TIMEOUT, "request " + id + " timed out after "
@@ -225,7 +236,10 @@ public final class Engine implements AutoCloseable {
         return dot >= 0 ? name.substring(dot) : "";
     }
 
-    /** Fails every request still in flight with {@code CLOSED}, stops the threads, closes the models. */
+    /**
+     * Fails every request still in flight with {@code CLOSED}, stops the threads, closes the models,
+     * and returns once every future it handed out is complete.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -254,6 +268,14 @@ public final class Engine implements AutoCloseable {
             }
         }
         timer.shutdownNow();
+        completer.shutdown();
+        try {
+            if (!completer.awaitTermination(10, TimeUnit.SECONDS)) {
+                completer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -146,7 +146,8 @@ final class ExpertWorker implements Runnable {
         List<Outcome> outcomes;
         try {
             outcomes = expert.runBatch(List.copyOf(jobs), control);
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (Throwable e) {
+            // any throw is this batch's failure, never the worker's: a dead worker would strand its queue
             boolean oom = Failures.isOutOfMemory(e);
             if (live.size() > 1) {
                 if (oom) {
@@ -183,6 +184,9 @@ final class ExpertWorker implements Runnable {
                 if (t.live()) {
                     complete(t, outcomes.get(i), control);
                 }
+            } catch (RuntimeException e) {
+                t.fail(Reason.FAILED, "expert '" + expert.name() + "' returned an unusable outcome for request " + t.id
+                        + ": " + Failures.message(e), e);
             } finally {
                 t.release();
             }

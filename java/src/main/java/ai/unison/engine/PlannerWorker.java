@@ -81,7 +81,7 @@ final class PlannerWorker implements Runnable {
                 if (!active.isEmpty()) {
                     try {
                         planner.step();
-                    } catch (RuntimeException | OutOfMemoryError e) {
+                    } catch (Throwable e) {
                         for (Admitted a : active) {
                             a.task.fail(e);
                         }
@@ -113,7 +113,7 @@ final class PlannerWorker implements Runnable {
             if (stopping) {
                 return false;
             }
-            int free = planner.slots() - active.size();
+            int free = Math.max(1, planner.slots()) - active.size();
             while (admitted.size() < free && !queue.isEmpty()) {
                 Ticket t = queue.poll();
                 if (t.live()) {
@@ -132,7 +132,7 @@ final class PlannerWorker implements Runnable {
             active.add(new Admitted(t, task));
             try {
                 planner.admit(task);
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (Throwable e) {
                 task.fail(e);
             }
         }
@@ -147,7 +147,12 @@ final class PlannerWorker implements Runnable {
             if (a.task.isDone()) {
                 it.remove();
                 a.ticket.planEnd = System.nanoTime();
-                handOn(a.ticket, a.task);
+                try {
+                    handOn(a.ticket, a.task);
+                } catch (RuntimeException e) {
+                    a.ticket.fail(Reason.FAILED, "request " + a.ticket.id + " failed after planning: " + Failures.message(e), e);
+                    a.ticket.release();
+                }
             }
         }
     }

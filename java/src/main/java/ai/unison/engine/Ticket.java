@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -71,8 +72,12 @@ final class Ticket {
     long waitStart;
 
     private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Executor completer;
 
-    Ticket(String id, long seq, Request request, Mode mode, Priority priority, Overrides overrides, long seed) {
+    Ticket(String id, long seq, Request request, Mode mode, Priority priority, Overrides overrides, long seed,
+           Executor completer) {
+        this.completer = completer;
         this.id = id;
         this.seq = seq;
         this.request = request;
@@ -82,16 +87,26 @@ final class Ticket {
         this.seed = seed;
     }
 
+    /** Until it has an outcome or the caller cancelled it. */
     boolean live() {
-        return !future.isDone();
+        return !finished.get() && !future.isDone();
     }
 
+    /**
+     * The caller's future completes on the completer thread, so that what callers chain onto it
+     * never runs on (and never stalls) a model's thread.
+     */
     void succeed(Result result) {
-        future.complete(result);
+        if (finished.compareAndSet(false, true)) {
+            completer.execute(() -> future.complete(result));
+        }
     }
 
     void fail(UnisonException.Reason reason, String message, Throwable cause) {
-        future.completeExceptionally(new UnisonException(reason, message, cause));
+        if (finished.compareAndSet(false, true)) {
+            UnisonException e = new UnisonException(reason, message, cause);
+            completer.execute(() -> future.completeExceptionally(e));
+        }
     }
 
     /** Where the request is, for timeout messages: "denoising (step 3/20)". */

@@ -188,4 +188,28 @@ class EngineConcurrencyTest {
             assertTrue(firstDoneBeforeSecondAccepted.get());
         }
     }
+
+    @Test
+    void callbacksChainedOnResultsNeverRunOnAModelThread() throws Exception {
+        try (Harness h = new Harness()) {
+            CountDownLatch release = new CountDownLatch(1);
+            List<Thread> callbackThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var first = h.submit("an image");
+            var blocked = first.thenRun(() -> {
+                callbackThreads.add(Thread.currentThread());
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Harness.poll(() -> !callbackThreads.isEmpty(), "the callback runs");
+            h.submit("an image, 64x64");
+            Harness.poll(() -> h.expert.batches.size() == 2, "the expert goes on while a callback blocks");
+            release.countDown();
+            blocked.get();
+            assertFalse(h.expert.threads.contains(callbackThreads.get(0)));
+            assertFalse(h.planner.threads.contains(callbackThreads.get(0)));
+        }
+    }
 }

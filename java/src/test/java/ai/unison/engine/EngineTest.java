@@ -266,4 +266,15 @@ class EngineTest {
         assertTrue(h.planner.closed);
         assertTrue(h.expert.closed);
     }
+
+    @Test
+    void anEngineThatCannotStartClosesTheModelsItWasGiven() {
+        FakePlanner p = new FakePlanner();
+        FakeExpert a = new FakeExpert("a", EnumSet.of(Task.TEXT_TO_IMAGE));
+        FakeExpert b = new FakeExpert("b", EnumSet.of(Task.TEXT_TO_IMAGE));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Engine(p, List.of(a, b), Options.defaults()));
+        assertTrue(e.getMessage().contains("served by both 'a' and 'b'"));
+        assertTrue(p.closed && a.closed && b.closed);
+    }
 }
