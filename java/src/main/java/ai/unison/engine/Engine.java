@@ -4,7 +4,6 @@ import ai.unison.api.Attachment;
 import ai.unison.api.Input;
 import ai.unison.api.Options;
 import ai.unison.api.Overrides;
-import ai.unison.api.Plan;
 import ai.unison.api.PlanException;
 import ai.unison.api.Priority;
 import ai.unison.api.Request;
@@ -25,6 +24,7 @@ import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -98,8 +98,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void start(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
+        Thread t = daemon(r, name);
         threads.add(t);
         t.start();
     }
@@ -147,7 +146,7 @@ public final class Engine implements AutoCloseable {
             }
         } else if (!sem.tryAcquire()) {
             return failed(Reason.REJECTED, "request " + id + " rejected: " + options.queueCapacity() + " "
-                    + priority.name().toLowerCase() + " requests are in flight (Options.queueCapacity); retry later or use Backpressure.BLOCK");
+                    + priority.name().toLowerCase(Locale.ROOT) + " requests are in flight (Options.queueCapacity); retry later or use Backpressure.BLOCK");
         }
         Overrides overrides = request.overrides().orElse(options.requestDefaults());
         long seed;
@@ -241,7 +240,7 @@ public final class Engine implements AutoCloseable {
      * and returns once every future it handed out is complete.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

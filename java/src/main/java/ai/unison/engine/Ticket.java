@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -98,14 +99,22 @@ final class Ticket {
      */
     void succeed(Result result) {
         if (finished.compareAndSet(false, true)) {
-            completer.execute(() -> future.complete(result));
+            complete(() -> future.complete(result));
         }
     }
 
     void fail(UnisonException.Reason reason, String message, Throwable cause) {
         if (finished.compareAndSet(false, true)) {
             UnisonException e = new UnisonException(reason, message, cause);
-            completer.execute(() -> future.completeExceptionally(e));
+            complete(() -> future.completeExceptionally(e));
+        }
+    }
+
+    private void complete(Runnable completion) {
+        try {
+            completer.execute(completion);
+        } catch (RejectedExecutionException closed) {
+            completion.run();
         }
     }
 
