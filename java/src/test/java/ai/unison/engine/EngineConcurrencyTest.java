@@ -194,15 +194,17 @@ class EngineConcurrencyTest {
         try (Harness h = new Harness()) {
             CountDownLatch release = new CountDownLatch(1);
             List<Thread> callbackThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            h.planner.gate = new CountDownLatch(1);
             var first = h.submit("an image");
             var blocked = first.thenRun(() -> {
                 callbackThreads.add(Thread.currentThread());
                 try {
-                    release.await();
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
+            h.planner.gate.countDown();
             Harness.poll(() -> !callbackThreads.isEmpty(), "the callback runs");
             h.submit("an image, 64x64");
             Harness.poll(() -> h.expert.batches.size() == 2, "the expert goes on while a callback blocks");
