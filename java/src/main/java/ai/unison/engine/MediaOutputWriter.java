@@ -1,32 +1,32 @@
 package ai.unison.engine;
 
 import ai.unison.api.Frames;
+import ai.unison.io.Media;
+import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Torch;
+
 import java.nio.file.Path;
 
-/**
- * The writer for real outputs, to be backed by {@code ai.unison.io.Media}: inside a
- * {@code NativeScope}, {@code Media.writePng(file, Torch.fromBytes(image.toBytes(), h, w, c))} and
- * {@code Media.writeGif/writeMp4(file, Torch.fromBytes(video.toBytes(), video.shape()), fps)}.
- * Until that package lands, writing an image or a video fails with this message (text answers and
- * sidecars do not need it).
- */
+/** The writer for real outputs, through {@link Media}: PNG images, animated GIF and H.264 MP4 videos. */
 final class MediaOutputWriter implements OutputWriter {
-    private static UnsupportedOperationException missing(String what) {
-        return new UnsupportedOperationException(what + " encoding needs ai.unison.io.Media, which this build does not include yet");
-    }
-
     @Override
     public void png(Path file, Frames image) {
-        throw missing("PNG");
+        try (NativeScope scope = NativeScope.open()) {
+            Media.writePng(file, Torch.fromBytes(image.toBytes(), image.height(), image.width(), image.channels()));
+        }
     }
 
     @Override
     public void gif(Path file, Frames video, double fps) {
-        throw missing("GIF");
+        try (NativeScope scope = NativeScope.open()) {
+            Media.writeGif(file, Torch.fromBytes(video.toBytes(), video.shape()), fps);
+        }
     }
 
     @Override
     public void mp4(Path file, Frames video, double fps) {
-        throw missing("MP4");
+        try (NativeScope scope = NativeScope.open()) {
+            Media.writeMp4(file, Torch.fromBytes(video.toBytes(), video.shape()), fps);
+        }
     }
 }

@@ -133,13 +133,19 @@ class OutputsTest {
     }
 
     @Test
-    void withoutTheMediaPackageImagesFailClearlyAndWriteNoSidecar(@TempDir Path dir) throws Exception {
+    void writesImagesAsPngAndVideosAsGifAndMp4ThatReadBack(@TempDir Path dir) throws Exception {
         Outputs out = Outputs.in(dir);
-        var e = assertThrows(UnsupportedOperationException.class, () -> out.write("a", null, Request.of("x"), image("a")));
-        assertEquals("PNG encoding needs ai.unison.io.Media, which this build does not include yet",
-                e.getMessage());
-        assertEquals(List.of(), files(dir));
-        out.write("q", null, Request.of("what is red?"), answer("q"));
-        assertTrue(out.done("q"), "answers need no media encoder");
+        out.write("a", null, Request.of("x"), image("a"));
+        out.write("v", null, Request.of("y"), video("v"));
+        assertTrue(out.done("a") && out.done("v"));
+        try (ai.unison.runtime.NativeScope s = ai.unison.runtime.NativeScope.open()) {
+            var png = ai.unison.io.Media.readImage(dir.resolve("a.png"));
+            assertEquals(List.of((long) image("a").frames().height(), (long) image("a").frames().width(), 3L),
+                    java.util.Arrays.stream(ai.unison.runtime.Torch.shape(png)).boxed().toList());
+            var gif = ai.unison.io.Media.readVideo(dir.resolve("v.gif"), 100);
+            assertEquals(video("v").frames().count(), gif.frameCount());
+            var mp4 = ai.unison.io.Media.readVideo(dir.resolve("v.mp4"), 100);
+            assertEquals(video("v").frames().count(), mp4.frameCount());
+        }
     }
 }
