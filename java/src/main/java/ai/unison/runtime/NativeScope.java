@@ -33,11 +33,15 @@ public final class NativeScope implements AutoCloseable {
      * {@link Pointer#close()} it (models do this for their weights).
      */
     public <P extends Pointer> P keep(P p) {
-        scope.detach(p);
+        // attach/detach retain and release a reference: attach to the new owner first, so the count
+        // never drops to zero in between
         PointerScope outer = enclosing();
         if (outer != null) {
             outer.attach(p);
+        } else {
+            p.retainReference();
         }
+        scope.detach(p);
         return p;
     }
 
@@ -48,6 +52,7 @@ public final class NativeScope implements AutoCloseable {
     public static <P extends Pointer> P own(P p) {
         PointerScope inner = PointerScope.getInnerScope();
         if (inner != null) {
+            p.retainReference();
             inner.detach(p);
         }
         return p;
