@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code unison} command. */
 @Command(name = "unison", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Unison-J: unified multimodal understanding and generation on libtorch.",
-        subcommands = {InfoCommand.class, CheckCommand.class, LmCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, CheckCommand.class, LmCommand.class, TrainCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
