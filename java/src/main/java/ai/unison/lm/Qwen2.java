@@ -87,7 +87,11 @@ public final class Qwen2 implements CausalLM {
     private final RotaryEmbedding rotary;
     private final Linear lmHead;
 
-    private Qwen2(Qwen2Config config, Weights weights) {
+    /**
+     * Builds the model over {@code weights} (a checkpoint, or trainable parameters), which it then owns
+     * and closes.
+     */
+    public Qwen2(Weights weights, Qwen2Config config) {
         this.config = config;
         this.weights = weights;
         this.dtype = weights.dtype();
@@ -116,7 +120,7 @@ public final class Qwen2 implements CausalLM {
     public static Qwen2 load(Qwen2Config config, Checkpoint checkpoint, DType dtype, Device device) {
         Weights w = Weights.of(checkpoint, dtype, device);
         try {
-            return new Qwen2(config, w);
+            return new Qwen2(w, config);
         } catch (RuntimeException e) {
             w.close();
             throw e;
