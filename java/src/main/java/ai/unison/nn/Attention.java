@@ -127,8 +127,18 @@ public final class Attention {
                     + " queries and " + keysValues[0].size(2) + " keys (pass an explicit mask with a cache)");
         }
         TensorOptional allowed = mask.allowed() == null ? new TensorOptional() : new TensorOptional(mask.allowed());
-        Tensor out = torch.scaled_dot_product_attention(queries, keysValues[0], keysValues[1], allowed, 0.0,
-                mask.causal(), new DoubleOptional(), heads != kvHeads);
+        Tensor out;
+        long rows = queries.size(0);
+        if (queries.size(2) == 1 && heads != kvHeads && !mask.causal()) {
+            // one query per row (decoding): the queries of a key/value group become that group's rows, so
+            // keys and values are read once per group instead of being repeated per head
+            Tensor grouped = queries.reshape(rows, kvHeads, heads / kvHeads, headDim);
+            out = torch.scaled_dot_product_attention(grouped, keysValues[0], keysValues[1], allowed, 0.0, false,
+                    new DoubleOptional(), false).view(rows, heads, 1, headDim);
+        } else {
+            out = torch.scaled_dot_product_attention(queries, keysValues[0], keysValues[1], allowed, 0.0,
+                    mask.causal(), new DoubleOptional(), heads != kvHeads);
+        }
         return oProj.forward(kv.output(out, b, t));
     }
 
