@@ -10,6 +10,7 @@ import ai.unison.runtime.DType;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -206,6 +207,17 @@ public final class Qwen2 implements CausalLM {
                 : torch.arange(Torch.scalar(t), Torch.options(ScalarType.Long)).unsqueeze(0).expand(inputIds.size(0), t);
         Attention.Mask mask = attentionMask == null ? Attention.Mask.CAUSAL : Attention.Mask.padded(attentionMask);
         return logits(forward(embed(inputIds), pos, mask, null, null));
+    }
+
+    /**
+     * Upstream's causal-LM loss: mean cross-entropy of the logits at position t ({@code [B, T, vocab]})
+     * against the label at t + 1 ({@code labels} [B, T]); labels of -100 are ignored.
+     */
+    public static Tensor causalLmLoss(Tensor logits, Tensor labels) {
+        long t = logits.size(1);
+        Tensor predicted = logits.narrow(1, 0, t - 1).reshape(-1, logits.size(2)).to(ScalarType.Float);
+        Tensor targets = labels.narrow(1, 1, t - 1).reshape(-1).to(logits.device(), ScalarType.Long);
+        return torch.cross_entropy_loss(predicted, targets, new TensorOptional(), 1 /* mean */, -100, 0.0);
     }
 
     @Override

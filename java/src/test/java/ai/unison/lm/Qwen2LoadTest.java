@@ -134,4 +134,19 @@ class Qwen2LoadTest {
             assertTrue(e.getMessage().contains("token id 200 is outside the vocabulary [0, 96)"), e.getMessage());
         }
     }
+
+    @Test
+    void causalLmLossIsTheMeanCrossEntropyOfShiftedLabelsSkippingIgnored() {
+        try (NativeScope scope = NativeScope.open()) {
+            // vocab 3; positions 0 and 1 predict labels at 1 and 2; the label at 3 is ignored
+            Tensor logits = Torch.fromFloats(new float[]{
+                2, 0, 0,
+                0, 1, 0,
+                5, 5, 5,
+                1, 1, 1}, 1, 4, 3);
+            Tensor labels = Torch.fromLongs(new long[]{7, 0, 1, -100}, 1, 4);
+            double expected = (-Math.log(Math.exp(2) / (Math.exp(2) + 2)) - Math.log(Math.E / (Math.E + 2))) / 2;
+            assertEquals(expected, Qwen2.causalLmLoss(logits, labels).item_double(), 1e-6);
+        }
+    }
 }
