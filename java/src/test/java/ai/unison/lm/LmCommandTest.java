@@ -99,4 +99,25 @@ class LmCommandTest {
             }
         }
     }
+
+    @Test
+    void generateEncodesAChatPromptAndStreamsDecodedText() throws Exception {
+        Path tokenizer = fixture().resolveSibling("qwen-tokenizer");
+        assumeTrue(java.nio.file.Files.isRegularFile(tokenizer.resolve("tokenizer.json")));
+        Path model = tmp.resolve("model");
+        RandomQwen2.write(Qwen2Config.of(151680, 16, 32, 1, 2, 1).withTiedEmbeddings(true).withMaxPositions(256),
+                model, ai.unison.runtime.DType.FLOAT32, 1, 0.5);
+        for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
+            java.nio.file.Files.copy(tokenizer.resolve(f), model.resolve(f));
+        }
+        Run r = run("lm", "generate", "--model", model.toString(), "--prompt", "Hello", "--chat",
+                "--max-new-tokens", "4", "--temperature", "0.7", "--seed", "1");
+        assertEquals(0, r.code(), r.err());
+        long promptTokens;
+        try (ai.unison.text.Tokenizer tok = ai.unison.text.Tokenizer.load(model)) {
+            promptTokens = tok.encode(ai.unison.text.ChatTemplate.user("Hello")).length;
+        }
+        assertTrue(r.err().startsWith("[" + promptTokens + " prompt tokens, "), r.err());
+        assertTrue(r.out().endsWith("\n"), r.out());
+    }
 }
