@@ -205,7 +205,8 @@ public final class Qwen2 implements CausalLM {
         long t = inputIds.size(1);
         Tensor pos = positionIds != null ? positionIds
                 : torch.arange(Torch.scalar(t), Torch.options(ScalarType.Long)).unsqueeze(0).expand(inputIds.size(0), t);
-        Attention.Mask mask = attentionMask == null ? Attention.Mask.CAUSAL : Attention.Mask.padded(attentionMask);
+        Attention.Mask mask = attentionMask == null ? Attention.Mask.CAUSAL
+                : Attention.Mask.padded(attentionMask.to(device, ScalarType.Long));
         return logits(forward(embed(inputIds), pos, mask, null, null));
     }
 
