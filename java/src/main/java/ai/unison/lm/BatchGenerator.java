@@ -25,6 +25,10 @@ import java.util.function.Function;
  * samples each row with its own options and generator. Finished sequences leave and waiting ones
  * take their cache slots between steps; nobody waits for the longest request of a batch.
  *
+ * <p>The cache is allocated (and zero-filled) up front for {@code maxBatch} sequences of {@code maxLength}
+ * positions: {@code 2 · layers · maxBatch · kvHeads · maxLength · headDim} values in the model's dtype
+ * (Qwen2.5-0.5B, 16 × 4096, float32: 1.6 GB), so size {@code maxLength} to the requests, not to the model.
+ *
  * <p>A request that cannot run (empty prompt, ids outside the vocabulary, a prompt longer than the
  * context) or whose listener throws completes exceptionally on its own; the others go on.
  * Cancelling a request's future drops it at the next step.
