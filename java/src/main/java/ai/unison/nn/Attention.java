@@ -65,6 +65,9 @@ public final class Attention {
         }
     }
 
+    /** Attention within the call's own tokens. */
+    private static final KeyValues NO_CACHE = (k, v) -> new Tensor[]{k.transpose(1, 2), v.transpose(1, 2)};
+
     public final Linear qProj;
     public final Linear kProj;
     public final Linear vProj;
@@ -141,7 +144,4 @@ public final class Attention {
         }
         return oProj.forward(kv.output(out, b, t));
     }
-
-    /** Attention within the call's own tokens. */
-    private static final KeyValues NO_CACHE = (k, v) -> new Tensor[]{k.transpose(1, 2), v.transpose(1, 2)};
 }
