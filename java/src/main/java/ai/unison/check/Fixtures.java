@@ -11,7 +11,8 @@ import java.util.Optional;
 /** The registry of implemented fixture kinds, in the order they are tried. */
 public final class Fixtures {
     private static final List<FixtureCheck> CHECKS = List.of(
-            new TokenizerCheck());
+            new TokenizerCheck(),
+            new Qwen2Check());
 
     private Fixtures() {
     }
