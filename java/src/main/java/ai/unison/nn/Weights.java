@@ -10,24 +10,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads a model's parameters by their upstream names from a {@link Checkpoint}, converted to the
- * model's dtype and device, and owns them: {@link #close()} frees every tensor it handed out.
- * A parameter already in the right dtype on the CPU stays a zero-copy view of the mapped file, so
- * the checkpoint must stay open as long as this object (it closes the checkpoint too).
+ * Loads a model's parameters by their upstream names from a {@link WeightSource} (usually a
+ * {@link Checkpoint}), converted to the model's dtype and device, and owns them: {@link #close()} frees
+ * every tensor it handed out and closes the source. A parameter already in the right dtype on the CPU
+ * stays a zero-copy view of the mapped file, so the checkpoint must stay open as long as this object.
+ *
+ * <p>Over trainable float32 CPU parameters (a float32 model on the cpu), {@link #get} returns handles to
+ * the very parameter tensors (same storage and autograd identity, no copy), so gradients reach them;
+ * closing this object then releases only those handles, never the parameters.
  *
  * <p>{@code prefix("model.layers.3.")} gives a view that resolves relative names and shares ownership.
  */
 public final class Weights implements AutoCloseable {
-    private final Checkpoint checkpoint;
+    private final WeightSource source;
     private final String prefix;
     private final DType dtype;
     private final Device device;
     private final List<Tensor> owned;
     private final boolean root;
 
-    private Weights(Checkpoint checkpoint, String prefix, DType dtype, Device device, List<Tensor> owned,
+    private Weights(WeightSource source, String prefix, DType dtype, Device device, List<Tensor> owned,
                     boolean root) {
-        this.checkpoint = checkpoint;
+        this.source = source;
         this.prefix = prefix;
         this.dtype = dtype;
         this.device = device;
@@ -36,12 +40,16 @@ public final class Weights implements AutoCloseable {
     }
 
     public static Weights of(Checkpoint checkpoint, DType dtype, Device device) {
-        return new Weights(checkpoint, "", dtype, device, new ArrayList<>(), true);
+        return of(WeightSource.of(checkpoint), dtype, device);
+    }
+
+    public static Weights of(WeightSource source, DType dtype, Device device) {
+        return new Weights(source, "", dtype, device, new ArrayList<>(), true);
     }
 
     /** A view whose names are relative to {@code prefix}; closing the root closes everything. */
     public Weights prefix(String more) {
-        return new Weights(checkpoint, prefix + more, dtype, device, owned, false);
+        return new Weights(source, prefix + more, dtype, device, owned, false);
     }
 
     public DType dtype() {
@@ -53,17 +61,17 @@ public final class Weights implements AutoCloseable {
     }
 
     public boolean contains(String name) {
-        return checkpoint.contains(prefix + name);
+        return source.contains(prefix + name);
     }
 
     /** The parameter, checked against the shape the config implies, in the model's dtype and device. */
     public Tensor get(String name, long... shape) {
-        return place(checkpoint.tensor(prefix + name, shape), dtype);
+        return place(source.tensor(prefix + name, shape), dtype);
     }
 
     /** Like {@link #get} but keeps float32 regardless of the model dtype (norm weights, scales). */
     public Tensor getFloat32(String name, long... shape) {
-        return place(checkpoint.tensor(prefix + name, shape), DType.FLOAT32);
+        return place(source.tensor(prefix + name, shape), DType.FLOAT32);
     }
 
     private Tensor place(Tensor stored, DType want) {
@@ -86,6 +94,6 @@ public final class Weights implements AutoCloseable {
             t.close();
         }
         owned.clear();
-        checkpoint.close();
+        source.close();
     }
 }

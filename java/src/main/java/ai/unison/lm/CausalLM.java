@@ -1,0 +1,27 @@
+package ai.unison.lm;
+
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * What {@link BatchGenerator} needs from a decoder-only language model: a cache of the right shape
+ * and one cached forward step over a batch of sequences.
+ */
+public interface CausalLM extends AutoCloseable {
+    int vocabSize();
+
+    /** The longest context the model supports ({@code max_position_embeddings}). */
+    int maxPositions();
+
+    /** A key/value cache for {@code slots} sequences of up to {@code maxLength} positions each. */
+    KVCache newCache(int slots, int maxLength);
+
+    /**
+     * Runs {@code step} over {@code inputIds} [1, step.tokens()] (the rows' new tokens, packed one row after
+     * the other) and returns float32 CPU logits [B, vocab] of each row's last new token.
+     * Does not {@link KVCache.Step#commit} the step.
+     */
+    Tensor stepLogits(Tensor inputIds, KVCache.Step step);
+
+    @Override
+    void close();
+}

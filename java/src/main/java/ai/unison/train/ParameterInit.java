@@ -1,0 +1,54 @@
+package ai.unison.train;
+
+import ai.unison.runtime.Rng;
+import ai.unison.runtime.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Initial values of a parameter, chosen by its upstream name and shape. Used by
+ * {@link Parameters#weights(Rng, ParameterInit)}, which creates each parameter the first time a model
+ * asks for it, so a trainer initialises a model by building it.
+ */
+@FunctionalInterface
+public interface ParameterInit {
+    /** New float32 CPU values of {@code shape} for parameter {@code name}, drawn from {@code rng}. */
+    Tensor values(String name, long[] shape, Rng rng);
+
+    /** Normal(0, std). */
+    static ParameterInit normal(double std) {
+        return (name, shape, rng) -> Torch.empty(ScalarType.Float, shape).normal_(0, std, rng.optional());
+    }
+
+    /** Uniform(-bound, bound). */
+    static ParameterInit uniform(double bound) {
+        return (name, shape, rng) -> Torch.empty(ScalarType.Float, shape).uniform_(-bound, bound, rng.optional());
+    }
+
+    static ParameterInit zeros() {
+        return (name, shape, rng) -> Torch.empty(ScalarType.Float, shape).zero_();
+    }
+
+    static ParameterInit ones() {
+        return (name, shape, rng) -> Torch.empty(ScalarType.Float, shape).fill_(Torch.scalar(1));
+    }
+
+    /**
+     * The usual transformer initialisation: biases zero; one-dimensional norm scales (names containing
+     * {@code norm}, or ending in {@code gamma}) one; everything else Normal(0, std).
+     */
+    static ParameterInit standard(double std) {
+        ParameterInit normal = normal(std);
+        ParameterInit zeros = zeros();
+        ParameterInit ones = ones();
+        return (name, shape, rng) -> {
+            if (name.endsWith("bias")) {
+                return zeros.values(name, shape, rng);
+            }
+            if (shape.length == 1 && (name.contains("norm") || name.endsWith("gamma"))) {
+                return ones.values(name, shape, rng);
+            }
+            return normal.values(name, shape, rng);
+        };
+    }
+}
