@@ -32,11 +32,14 @@ public final class UMT5EncoderModel implements AutoCloseable {
     private final List<Layer> layers = new ArrayList<>();
     private final RMSNorm finalNorm;
 
-    private UMT5EncoderModel(UMT5Config config, Weights w) {
+    /** An encoder over {@code w} with transformers names (a checkpoint's or trainable parameters); it owns them. */
+    public UMT5EncoderModel(Weights w, UMT5Config config) {
         this.config = config;
         this.weights = w;
         long d = config.dModel();
-        String shared = w.contains("shared.weight") ? "shared.weight" : "encoder.embed_tokens.weight";
+        // save_pretrained drops the tied duplicate encoder.embed_tokens.weight; some exports keep only it
+        String shared = !w.contains("shared.weight") && w.contains("encoder.embed_tokens.weight")
+                ? "encoder.embed_tokens.weight" : "shared.weight";
         this.embedding = w.get(shared, config.vocabSize(), d);
         for (int i = 0; i < config.numLayers(); i++) {
             layers.add(new Layer(w.prefix("encoder.block." + i + ".layer."), config));
@@ -53,7 +56,7 @@ public final class UMT5EncoderModel implements AutoCloseable {
         UMT5Config config = UMT5Config.read(configFile);
         Weights w = Weights.of(Checkpoint.open(weightsPath), dtype, device);
         try {
-            return new UMT5EncoderModel(config, w);
+            return new UMT5EncoderModel(w, config);
         } catch (RuntimeException e) {
             w.close();
             throw e;

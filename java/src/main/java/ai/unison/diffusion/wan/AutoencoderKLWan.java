@@ -1,6 +1,7 @@
 package ai.unison.diffusion.wan;
 
 import ai.unison.io.Checkpoint;
+import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
@@ -40,6 +41,11 @@ public final class AutoencoderKLWan implements AutoCloseable {
     private final Decoder decoder;
     private final CausalConv3d quantConv;
     private final CausalConv3d postQuantConv;
+
+    /** A VAE over {@code weights} with diffusers names (a checkpoint's or trainable parameters); it owns them. */
+    public AutoencoderKLWan(Weights weights, AutoencoderKLWanConfig config) {
+        this(config, Params.of(weights, UnaryOperator.identity()));
+    }
 
     AutoencoderKLWan(AutoencoderKLWanConfig config, Params params) {
         this.config = config;

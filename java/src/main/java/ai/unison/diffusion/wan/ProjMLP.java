@@ -4,6 +4,7 @@ import ai.unison.io.Checkpoint;
 import ai.unison.io.ConfigException;
 import ai.unison.io.Json;
 import ai.unison.nn.Linear;
+import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
@@ -83,6 +84,11 @@ public final class ProjMLP implements AutoCloseable {
     private final Tensor norm4Weight;
     private final Tensor norm4Bias;
     private final Linear tokenMix;
+
+    /** A projector over {@code weights} (a checkpoint's or trainable parameters); it owns them. */
+    public ProjMLP(Weights weights, Config config) {
+        this(config, Params.of(weights, UnaryOperator.identity()));
+    }
 
     ProjMLP(Config config, Params p) {
         this.config = config;

@@ -3,6 +3,7 @@ package ai.unison.diffusion.wan;
 import ai.unison.io.Checkpoint;
 import ai.unison.nn.Linear;
 import ai.unison.nn.RMSNorm;
+import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The Wan2.1 diffusion transformer, diffusers' {@code WanTransformer3DModel} (v0.35) with its parameter
@@ -44,6 +46,14 @@ public final class WanTransformer3DModel implements AutoCloseable {
     private final Tensor scaleShiftTable;
     private final Linear projOut;
     private final Rope rope;
+
+    /**
+     * A model over {@code weights} with diffusers names (a checkpoint's, or trainable parameters from
+     * {@code ai.unison.train.Parameters}); the model owns and closes them.
+     */
+    public WanTransformer3DModel(Weights weights, WanTransformerConfig config) {
+        this(config, Params.of(weights, UnaryOperator.identity()));
+    }
 
     WanTransformer3DModel(WanTransformerConfig config, Params params) {
         this.config = config;

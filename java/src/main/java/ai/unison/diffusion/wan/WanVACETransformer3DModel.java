@@ -2,6 +2,7 @@ package ai.unison.diffusion.wan;
 
 import ai.unison.io.ConfigException;
 import ai.unison.nn.Linear;
+import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Wan2.1 with VACE, diffusers' {@code WanVACETransformer3DModel}: the {@link WanTransformer3DModel}
@@ -32,6 +34,11 @@ public final class WanVACETransformer3DModel implements AutoCloseable {
     private final Tensor vacePatchBias;
     private final List<VaceBlock> vaceBlocks;
     private final List<Integer> vaceLayers;
+
+    /** A model over {@code weights} with diffusers names (a checkpoint's or trainable parameters); it owns them. */
+    public WanVACETransformer3DModel(Weights weights, WanTransformerConfig config) {
+        this(config, Params.of(weights, UnaryOperator.identity()));
+    }
 
     WanVACETransformer3DModel(WanTransformerConfig config, Params params) {
         if (!config.isVace()) {
