@@ -31,7 +31,7 @@ class WanNativeMemoryTest {
             Tensor t = Torch.fromLongs(new long[]{100}, 1);
             Tensor text = rng.randn(1, 8, 32);
             Tensor control = rng.randn(1, 96, 3, 8, 8);
-            Tensor video = rng.rand(1, 3, 5, 32, 32);
+            Tensor video = rng.rand(1, 3, 5, 16, 16);
             Runnable round = () -> {
                 vace.forward(x, t, text, control, 1.0).close();
                 AutoencoderKLWan.LatentDistribution d = vae.encode(video);
@@ -39,13 +39,13 @@ class WanNativeMemoryTest {
                 d.mean().close();
                 d.logvar().close();
             };
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 round.run();
             }
             System.gc();
             long rss = NativeMemory.residentBytes();
             long tracked = NativeMemory.trackedBytes();
-            for (int i = 0; i < 15; i++) {
+            for (int i = 0; i < 10; i++) {
                 round.run();
             }
             System.gc();
