@@ -19,7 +19,7 @@ public final class PlannerTrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    TrainOptions train = new TrainOptions().out(Path.of("runs/planner")).steps(3000).batch(16).lr(1e-3)
+    TrainOptions train = new TrainOptions().out(Path.of("runs/planner")).steps(5000).batch(16).lr(1e-3)
             .checkpointEvery(250);
 
     @Option(names = "--export", paramLabel = "DIR",
