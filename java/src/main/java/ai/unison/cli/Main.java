@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "unison", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Unison-J: unified multimodal understanding and generation on libtorch.",
         subcommands = {RunCommand.class, BatchCommand.class, InfoCommand.class, CheckCommand.class,
-            LmCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+            LmCommand.class, TrainCommand.class, PlanCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
