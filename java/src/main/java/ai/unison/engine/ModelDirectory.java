@@ -23,9 +23,13 @@ import java.util.stream.Collectors;
 public final class ModelDirectory {
     public static final String PLANNER_ARCHITECTURE = "Qwen2_5_VLForConditionalGeneration";
     public static final String EXPERT_PIPELINE = "WanVACEPipeline";
+    /** A text-only planner (our byte-level tiny planner is a Qwen2 with the signal tokens). */
+    public static final String TINY_PLANNER_ARCHITECTURE = "Qwen2ForCausalLM";
 
     /** Loaders by architecture: the model packages register theirs here as they land. */
-    private static final Map<String, BiFunction<Path, Options, Planner>> PLANNERS = Map.of();
+    private static final Map<String, BiFunction<Path, Options, Planner>> PLANNERS = Map.of(
+            PLANNER_ARCHITECTURE, (dir, options) -> LmPlannerAdapter.open(dir, options.device()),
+            TINY_PLANNER_ARCHITECTURE, (dir, options) -> LmPlannerAdapter.open(dir, options.device()));
     private static final Map<String, BiFunction<Path, Options, Expert>> EXPERTS = Map.of();
 
     /** The loaded models; the caller owns them until it hands them to an engine. */
@@ -38,7 +42,10 @@ public final class ModelDirectory {
         Path dir = models.toAbsolutePath().normalize();
         List<ModelIndex.Entry> found = Files.isDirectory(dir) ? ModelIndex.scan(dir) : List.of();
         ModelIndex.Entry plannerEntry = found.stream().filter(e -> e.architecture().equals(PLANNER_ARCHITECTURE))
-                .findFirst().orElse(null);
+                .findFirst().orElseGet(() -> found.stream()
+                        .filter(e -> e.architecture().equals(TINY_PLANNER_ARCHITECTURE)
+                                && e.dir().getFileName().toString().startsWith("planner"))
+                        .findFirst().orElse(null));
         if (plannerEntry == null) {
             boolean expert = found.stream().anyMatch(e -> e.architecture().equals(EXPERT_PIPELINE));
             String needs = "the planner (a folder with config.json whose \"architectures\" names " + PLANNER_ARCHITECTURE + ")"

@@ -196,31 +196,64 @@ public final class LmPlanner implements AutoCloseable {
      * @param answers whether understanding requests generate their whole answer (else they stop after one token)
      */
     public List<Planned> plan(List<RequestText.Prepared> requests, boolean answers) {
-        List<CompletableFuture<Generation>> futures = new ArrayList<>(requests.size());
-        try (BatchGenerator generator = new BatchGenerator(model, Math.max(1, Math.min(maxBatch, requests.size())),
-                maxLength, this::text)) {
+        List<CompletableFuture<Planned>> futures = new ArrayList<>(requests.size());
+        try (Session session = session(Math.max(1, Math.min(maxBatch, requests.size())))) {
             for (RequestText.Prepared r : requests) {
+                futures.add(session.submit(r, answers));
+            }
+            while (session.hasWork()) {
+                session.step();
+            }
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** A continuous-batching session over this planner with up to {@code slots} requests decoding at once. */
+    public Session session(int slots) {
+        return new Session(slots);
+    }
+
+    /**
+     * Requests join a session at any time and are decoded together, one {@link #step} at a time; each
+     * future completes with its {@link Planned} (never exceptionally) as soon as its output ends.
+     */
+    public final class Session implements AutoCloseable {
+        private final BatchGenerator generator;
+
+        private Session(int slots) {
+            generator = new BatchGenerator(model, slots, maxLength, LmPlanner.this::text);
+        }
+
+        public CompletableFuture<Planned> submit(RequestText.Prepared r, boolean answers) {
+            try {
                 long[] ids = tokenizer.encode(prompt(r.text()));
                 GenerationOptions options = GenerationOptions.builder().maxNewTokens(maxNewTokens)
                         .stopTokenIds(endIds).logitsProcessor(new Constrained(ids.length, r.attachments().size(), answers))
                         .build();
-                futures.add(generator.submit(ids, options));
+                return generator.submit(ids, options).handle((g, e) -> finish(r, g, e, answers));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(new Planned(null, null, String.valueOf(e.getMessage())));
             }
-            generator.run();
         }
-        List<Planned> out = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            out.add(finish(requests.get(i), futures.get(i), answers));
+
+        public boolean hasWork() {
+            return generator.hasWork();
         }
-        return out;
+
+        public void step() {
+            generator.step();
+        }
+
+        @Override
+        public void close() {
+            generator.close();
+        }
     }
 
-    private Planned finish(RequestText.Prepared r, CompletableFuture<Generation> future, boolean answers) {
-        Generation g;
-        try {
-            g = future.join();
-        } catch (CompletionException e) {
-            return new Planned(null, null, String.valueOf(e.getCause().getMessage()));
+    private Planned finish(RequestText.Prepared r, Generation g, Throwable error, boolean answers) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return new Planned(null, null, String.valueOf(cause.getMessage()));
         }
         String output = g.text();
         if (g.reason() != Generation.FinishReason.STOP_TOKEN) {
