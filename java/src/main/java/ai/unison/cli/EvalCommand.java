@@ -36,12 +36,12 @@ final class EvalCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "32", description = "requests decoded together (default: ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: one per core)")
-        int threads;
+        @picocli.CommandLine.Mixin
+        RuntimeOptions runtime = new RuntimeOptions();
 
         @Override
         public Integer call() {
-            try (LmPlanner p = PlanCommand.open(planner, "float32", "cpu", threads, batch)) {
+            try (LmPlanner p = PlanCommand.open(planner, runtime, batch)) {
                 PlannerEval.Report report = p.evaluate(data);
                 System.out.print(report.table());
                 if (failures) {

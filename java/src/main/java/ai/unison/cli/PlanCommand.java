@@ -4,9 +4,6 @@ import ai.unison.api.PlanException;
 import ai.unison.io.Json;
 import ai.unison.plan.LmPlanner;
 import ai.unison.plan.RequestText;
-import ai.unison.runtime.DType;
-import ai.unison.runtime.Devices;
-import ai.unison.runtime.Threads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,28 +48,21 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "requests decoded together (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or bfloat16 (default: ${DEFAULT-VALUE})")
-    String dtype;
-
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or auto (default: ${DEFAULT-VALUE})")
-    String device;
-
-    @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: one per core)")
-    int threads;
+    @picocli.CommandLine.Mixin
+    RuntimeOptions runtime = new RuntimeOptions();
 
     /** The default planner folder under the checkout. */
     static Path defaultPlanner() {
         return Home.models().resolve("planner-tiny");
     }
 
-    static LmPlanner open(Path dir, String dtype, String device, int threads, int batch) {
+    static LmPlanner open(Path dir, RuntimeOptions runtime, int batch) {
         Path d = dir != null ? dir : defaultPlanner();
         if (!Files.isRegularFile(d.resolve("config.json"))) {
             throw new IllegalArgumentException("no planner model in " + d + " (config.json not found); train one with"
                     + " './unison train planner' or pass --planner DIR");
         }
-        Threads.set(threads);
-        return LmPlanner.open(d, DType.parse(dtype), Devices.parse(device), batch);
+        return LmPlanner.open(d, runtime.dtype(), runtime.apply(), batch);
     }
 
     @Override
@@ -93,7 +83,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         RequestText.Prepared single = request == null ? null : RequestText.prepare(request, attach);
         PrintStream out = System.out;
-        try (LmPlanner p = open(planner, dtype, device, threads, batch)) {
+        try (LmPlanner p = open(planner, runtime, batch)) {
             if (single != null) {
                 LmPlanner.Planned r = p.plan(List.of(single), answers).get(0);
                 if (!r.ok()) {
