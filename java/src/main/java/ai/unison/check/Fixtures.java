@@ -16,7 +16,8 @@ public final class Fixtures {
             new Qwen25VLCheck(),
             new WanCheck(),
             new WanVaeCheck(),
-            new Umt5Check());
+            new Umt5Check(),
+            new SchedulerCheck());
 
     private Fixtures() {
     }
