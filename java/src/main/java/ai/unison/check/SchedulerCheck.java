@@ -7,6 +7,7 @@ import ai.unison.diffusion.schedulers.Schedulers;
 import ai.unison.io.Json;
 import ai.unison.io.SafetensorsFile;
 import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Rng;
 import ai.unison.runtime.Torch;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bytedeco.pytorch.Tensor;
@@ -156,6 +157,19 @@ final class SchedulerCheck implements FixtureCheck {
             }
             report.add(Compare.allClose(name + " model_inputs", stack(inputs), traj.tensor("model_inputs")));
             report.add(Compare.allClose(name + " samples (free-running)", stack(samples), traj.tensor("samples")));
+            if (noises != null && expected.hasNonNull("generator_seed")) {
+                // the same run drawing its step noise from our seeded generator instead of the recording
+                schedule.run();
+                try (Rng rng = new Rng(expected.get("generator_seed").asLong())) {
+                    Tensor x = samples.get(0);
+                    for (double t : ts) {
+                        Tensor out = s.scaleModelInput(x, t).mul(Torch.scalar(0.1)).add(eps);
+                        x = s.step(out, t, x, NoiseSource.of(rng));
+                    }
+                    report.add(Compare.allClose(name + " final sample (seeded generator)", x,
+                            traj.tensor("samples").select(0, ts.length)));
+                }
+            }
             // step by step from the reference samples and model outputs
             schedule.run();
             Tensor refSamples = traj.tensor("samples");

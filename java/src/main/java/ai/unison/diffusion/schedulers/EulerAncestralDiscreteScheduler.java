@@ -34,7 +34,7 @@ public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
 
     @Override
     public double initNoiseSigma() {
-        return EulerDiscreteScheduler.initNoiseSigma(sigmas, train.spacing);
+        return EulerDiscreteScheduler.initNoiseSigma(sigmas.length == 0 ? trainSigmas : sigmas, train.spacing);
     }
 
     @Override

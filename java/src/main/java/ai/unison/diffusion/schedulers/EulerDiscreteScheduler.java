@@ -64,7 +64,7 @@ public final class EulerDiscreteScheduler extends BaseScheduler {
 
     @Override
     public double initNoiseSigma() {
-        return initNoiseSigma(sigmas, train.spacing);
+        return initNoiseSigma(sigmas.length == 0 ? trainSigmas : sigmas, train.spacing);
     }
 
     /** The largest sigma, or {@code sqrt(max^2 + 1)} for leading spacing (float32, as upstream). */
