@@ -7,8 +7,10 @@ import java.util.Arrays;
 
 /**
  * What every scheduler shares: the current schedule (timesteps and float32 sigmas) and the step
- * counter. Like diffusers, the first step finds its index by timestep (so a run may start part-way, as
- * img2img does); every later step must pass the next timestep of the schedule.
+ * counter. The first step finds its index by timestep (so a run may start part-way, as img2img does);
+ * every later step must pass the next timestep of the schedule. Unlike diffusers, a run that starts at
+ * the first timestep starts at index 0 even when that timestep repeats (UniPC's truncated integer
+ * timesteps do for long flow schedules: diffusers would skip the first sigma there).
  */
 abstract class BaseScheduler implements Scheduler {
     private final String className;
@@ -114,8 +116,14 @@ abstract class BaseScheduler implements Scheduler {
         stepIndex++;
     }
 
-    /** Like diffusers: the position of {@code timestep}, the second one if it occurs twice. */
+    /**
+     * Where a run starts: at 0 when {@code timestep} is the first of the schedule, else (a run that starts
+     * part-way) its position, the second one if it occurs twice, as diffusers picks it.
+     */
     final int lookup(double timestep) {
+        if (timesteps.length > 0 && timesteps[0] == timestep) {
+            return 0;
+        }
         int first = -1;
         for (int i = 0; i < timesteps.length; i++) {
             if (timesteps[i] == timestep) {

@@ -103,6 +103,31 @@ class SchedulerBehaviourTest {
     }
 
     @Test
+    void aRunStartsAtTheFirstSigmaEvenWhenTheFirstTimestepRepeats() {
+        try (NativeScope scope = NativeScope.open(); Scheduler s = Schedulers.wanUniPC(5.0)) {
+            s.setTimesteps(1000);
+            double[] t = s.timesteps();
+            assertEquals(t[0], t[1]);
+            Tensor x = Torch.fromFloats(new float[] {1, 2}, 2);
+            Tensor v = Torch.fromFloats(new float[] {0.5f, -1}, 2);
+            float[] out = Torch.toFloats(s.step(v, t[0], x));
+            // first step, order 1, flow: x0 = x - sigma0 * v, then towards sigma1
+            assertEquals(1, s.stepIndex());
+            double s0 = (float) s.sigmas()[0];
+            double s1 = (float) s.sigmas()[1];
+            double x0 = 1 - s0 * 0.5;
+            assertEquals(s1 / s0 * 1 + (1 - s1) * -Math.expm1(-lambdaGap(s0, s1)) * x0, out[0], 1e-5);
+            s.step(v, t[1], x);
+            assertEquals(2, s.stepIndex());
+        }
+    }
+
+    /** log-SNR gap of a flow step from sigma s0 to s1: log((1-s1)/s1) - log((1-s0)/s0). */
+    private static double lambdaGap(double s0, double s1) {
+        return Math.log((1 - s1) / s1) - Math.log((1 - s0) / s0);
+    }
+
+    @Test
     void stochasticSchedulersNeedANoiseSource() {
         try (NativeScope scope = NativeScope.open(); Scheduler s = Schedulers.create("euler-ancestral", Map.of())) {
             assertTrue(s.needsNoise());
