@@ -21,7 +21,7 @@ public final class DDIMScheduler extends BaseScheduler {
 
     DDIMScheduler(ConfigReader cfg) {
         super(cfg.className());
-        train = new TrainingSchedule(cfg, false);
+        train = new TrainingSchedule(cfg, false, "leading");
         prediction = PredictionType.read(cfg, "epsilon", PredictionType.EPSILON, PredictionType.SAMPLE,
                 PredictionType.V_PREDICTION);
         clipSample = cfg.bool("clip_sample", true);

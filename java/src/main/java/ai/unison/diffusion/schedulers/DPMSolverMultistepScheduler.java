@@ -28,7 +28,7 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
 
     DPMSolverMultistepScheduler(ConfigReader cfg) {
         super(cfg.className());
-        train = new TrainingSchedule(cfg, true);
+        train = new TrainingSchedule(cfg, true, "linspace");
         prediction = PredictionType.read(cfg, "epsilon", PredictionType.EPSILON, PredictionType.SAMPLE,
                 PredictionType.V_PREDICTION);
         plusPlus = cfg.choice("algorithm_type", "dpmsolver++", "dpmsolver++", "dpmsolver").equals("dpmsolver++");
@@ -40,6 +40,10 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
         lowerOrderFinal = cfg.bool("lower_order_final", true);
         eulerAtFinal = cfg.bool("euler_at_final", false);
         finalSigmaMin = cfg.choice("final_sigmas_type", "zero", "zero", "sigma_min").equals("sigma_min");
+        if (!plusPlus && !finalSigmaMin) {
+            throw cfg.fail("final_sigmas_type", "\"zero\" is not supported for algorithm_type dpmsolver (its last "
+                    + "step would be 0 * inf); use \"sigma_min\"");
+        }
         karras = cfg.bool("use_karras_sigmas", false);
         lambdaMinClipped = cfg.real("lambda_min_clipped", Double.NEGATIVE_INFINITY);
         cfg.requireDefault("thresholding", false);
@@ -122,40 +126,29 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
         float[] as = AlphaSigma.vp(sigmas[i]);
         double a = as[0];
         double s = as[1];
-        LinearCombination converted;
         if (plusPlus) {
-            converted = switch (prediction) {
-                case EPSILON -> LinearCombination.of(1 / a, sample).plus(-s / a, modelOutput);
-                case SAMPLE -> LinearCombination.of(1, modelOutput);
-                default -> LinearCombination.of(a, sample).plus(-s, modelOutput);
-            };
+            switch (prediction) {
+                case EPSILON -> history.push(1 / a, sample, -s / a, modelOutput);
+                case SAMPLE -> history.push(0, sample, 1, modelOutput);
+                default -> history.push(a, sample, -s, modelOutput);
+            }
         } else {
-            converted = switch (prediction) {
-                case EPSILON -> LinearCombination.of(1, modelOutput);
-                case SAMPLE -> LinearCombination.of(1 / s, sample).plus(-a / s, modelOutput);
-                default -> LinearCombination.of(a, modelOutput).plus(s, sample);
-            };
+            switch (prediction) {
+                case EPSILON -> history.push(0, sample, 1, modelOutput);
+                case SAMPLE -> history.push(1 / s, sample, -a / s, modelOutput);
+                default -> history.push(s, sample, a, modelOutput);
+            }
         }
-        Tensor spare = history.spare(sample);
-        Tensor x;
-        if (spare != null) {
-            converted.evalInto(spare);
-            x = spare;
-        } else {
-            x = own(converted.eval(sample));
-        }
-        history.push(x);
     }
 
     private LinearCombination firstOrder(int i, Tensor sample) {
         float[] t = AlphaSigma.vp(sigmas[i + 1]);
         float[] s = AlphaSigma.vp(sigmas[i]);
         float h = AlphaSigma.lambda(t) - AlphaSigma.lambda(s);
-        Tensor m0 = history.get(0);
         if (plusPlus) {
-            return LinearCombination.of(t[1] / s[1], sample).plus(-(t[0] * ((float) Math.exp(-h) - 1f)), m0);
+            return history.addTo(LinearCombination.of(t[1] / s[1], sample), -(t[0] * ((float) Math.exp(-h) - 1f)), 0);
         }
-        return LinearCombination.of(t[0] / s[0], sample).plus(-(t[1] * ((float) Math.exp(h) - 1f)), m0);
+        return history.addTo(LinearCombination.of(t[0] / s[0], sample), -(t[1] * ((float) Math.exp(h) - 1f)), 0);
     }
 
     /** Second-order multistep update: D0 = m0, D1 = (m0 - m1) / r0 with r0 = h_prev / h. */
@@ -169,8 +162,6 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
         float h = lt - l0;
         float r0 = (l0 - l1) / h;
         float invR0 = 1f / r0;
-        Tensor m0 = history.get(0);
-        Tensor m1 = history.get(1);
         double cSample;
         double cD0;
         double cD1;
@@ -186,7 +177,8 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
             cD1 = heun ? -(t[1] * (e / h - 1f)) : -(0.5f * (t[1] * e));
         }
         // D1 = invR0 * (m0 - m1)
-        return LinearCombination.of(cSample, sample).plus(cD0 + cD1 * invR0, m0).plus(-cD1 * invR0, m1);
+        LinearCombination out = history.addTo(LinearCombination.of(cSample, sample), cD0 + cD1 * invR0, 0);
+        return history.addTo(out, -cD1 * invR0, 1);
     }
 
     @Override

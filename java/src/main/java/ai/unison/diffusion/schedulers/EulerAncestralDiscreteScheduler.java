@@ -16,7 +16,7 @@ public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
 
     EulerAncestralDiscreteScheduler(ConfigReader cfg) {
         super(cfg.className());
-        train = new TrainingSchedule(cfg, true);
+        train = new TrainingSchedule(cfg, true, "linspace");
         prediction = PredictionType.read(cfg, "epsilon", PredictionType.EPSILON, PredictionType.V_PREDICTION);
         cfg.finish();
         trainSigmas = train.sigmas();

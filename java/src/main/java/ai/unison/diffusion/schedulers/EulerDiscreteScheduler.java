@@ -22,7 +22,7 @@ public final class EulerDiscreteScheduler extends BaseScheduler {
 
     EulerDiscreteScheduler(ConfigReader cfg) {
         super(cfg.className());
-        train = new TrainingSchedule(cfg, true);
+        train = new TrainingSchedule(cfg, true, "linspace");
         String p = cfg.choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample", "original_sample");
         prediction = switch (p) {
             case "epsilon" -> PredictionType.EPSILON;

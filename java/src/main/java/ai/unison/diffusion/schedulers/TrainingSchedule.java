@@ -12,10 +12,11 @@ final class TrainingSchedule {
     final int stepsOffset;
 
     /**
-     * @param zeroSnrFloor whether, with {@code rescale_betas_zero_snr}, the last alphas_cumprod is lifted
-     *                     to 2^-24 so that its sigma stays finite (all but DDIM do this)
+     * @param zeroSnrFloor   whether, with {@code rescale_betas_zero_snr}, the last alphas_cumprod is lifted
+     *                       to 2^-24 so that its sigma stays finite (all but DDIM do this)
+     * @param defaultSpacing the scheduler's upstream default {@code timestep_spacing}
      */
-    TrainingSchedule(ConfigReader cfg, boolean zeroSnrFloor) {
+    TrainingSchedule(ConfigReader cfg, boolean zeroSnrFloor, String defaultSpacing) {
         numTrainTimesteps = cfg.integer("num_train_timesteps", 1000);
         float[] betas = ScheduleMath.betas(cfg, numTrainTimesteps);
         boolean zeroSnr = cfg.bool("rescale_betas_zero_snr", false);
@@ -26,7 +27,7 @@ final class TrainingSchedule {
         if (zeroSnr && zeroSnrFloor) {
             alphasCumprod[numTrainTimesteps - 1] = (float) Math.pow(2, -24);
         }
-        spacing = cfg.choice("timestep_spacing", "linspace", "linspace", "leading", "trailing");
+        spacing = cfg.choice("timestep_spacing", defaultSpacing, "linspace", "leading", "trailing");
         stepsOffset = cfg.integer("steps_offset", 0);
     }
 

@@ -42,7 +42,7 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
 
     UniPCMultistepScheduler(ConfigReader cfg) {
         super(cfg.className());
-        train = new TrainingSchedule(cfg, true);
+        train = new TrainingSchedule(cfg, true, "linspace");
         prediction = PredictionType.read(cfg, "epsilon", PredictionType.values());
         order = cfg.integer("solver_order", 2);
         if (order < 1) {
@@ -63,6 +63,10 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         dynamicShifting = cfg.bool("use_dynamic_shifting", false);
         cfg.choice("time_shift_type", "exponential", "exponential");
         finalSigmaMin = cfg.choice("final_sigmas_type", "zero", "zero", "sigma_min").equals("sigma_min");
+        if (!predictX0 && !finalSigmaMin) {
+            throw cfg.fail("final_sigmas_type", "\"zero\" is not supported with predict_x0 false (its last step "
+                    + "would be 0 * inf); use \"sigma_min\"");
+        }
         if ((karras ? 1 : 0) + (exponential ? 1 : 0) + (flowSigmas ? 1 : 0) > 1) {
             throw cfg.fail("use_karras_sigmas", "at most one of use_karras_sigmas, use_exponential_sigmas and "
                     + "use_flow_sigmas can be set");
@@ -149,17 +153,9 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         int i = indexOf(timestep);
         boolean useCorrector = i > 0 && last != null && Arrays.stream(disableCorrector).noneMatch(d -> d == i - 1);
         try (NativeScope scope = NativeScope.open()) {
-            Tensor spare = history.spare(sample);
-            LinearCombination converted = convert(i, modelOutput, sample);
-            Tensor x0;
-            if (spare != null) {
-                converted.evalInto(spare);
-                x0 = spare;
-            } else {
-                x0 = own(converted.eval(sample));
-            }
+            pushConverted(i, modelOutput, sample);
             if (useCorrector) {
-                LinearCombination corrected = corrector(i, x0);
+                LinearCombination corrected = corrector(i);
                 if (lastOwned) {
                     corrected.evalInPlace(last);
                 } else {
@@ -173,7 +169,6 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
                 last = own(new Tensor(sample));
                 lastOwned = false;
             }
-            history.push(x0);
             int n = timesteps.length;
             int wanted = lowerOrderFinal ? Math.min(order, n - i) : order;
             thisOrder = Math.min(wanted, lowerOrderNums + 1);
@@ -194,29 +189,30 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         return AlphaSigma.lambda(alphaSigma(sigmas[index]));
     }
 
-    /** The model output as the solver uses it: x0 with {@code predict_x0}, else eps. */
-    private LinearCombination convert(int i, Tensor modelOutput, Tensor sample) {
+    /** Remembers the model output as the solver uses it: x0 with {@code predict_x0}, else eps. */
+    private void pushConverted(int i, Tensor modelOutput, Tensor sample) {
         float[] as = alphaSigma(sigmas[i]);
         double a = as[0];
         double s = as[1];
         if (predictX0) {
-            return switch (prediction) {
-                case EPSILON -> LinearCombination.of(1 / a, sample).plus(-s / a, modelOutput);
-                case SAMPLE -> LinearCombination.of(1, modelOutput);
-                case V_PREDICTION -> LinearCombination.of(a, sample).plus(-s, modelOutput);
-                case FLOW_PREDICTION -> LinearCombination.of(1, sample).plus(-(double) sigmas[i], modelOutput);
-            };
+            switch (prediction) {
+                case EPSILON -> history.push(1 / a, sample, -s / a, modelOutput);
+                case SAMPLE -> history.push(0, sample, 1, modelOutput);
+                case V_PREDICTION -> history.push(a, sample, -s, modelOutput);
+                case FLOW_PREDICTION -> history.push(1, sample, -(double) sigmas[i], modelOutput);
+            }
+        } else {
+            switch (prediction) {
+                case EPSILON -> history.push(0, sample, 1, modelOutput);
+                case SAMPLE -> history.push(1 / s, sample, -a / s, modelOutput);
+                default -> history.push(s, sample, a, modelOutput);
+            }
         }
-        return switch (prediction) {
-            case EPSILON -> LinearCombination.of(1, modelOutput);
-            case SAMPLE -> LinearCombination.of(1 / s, sample).plus(-a / s, modelOutput);
-            default -> LinearCombination.of(a, modelOutput).plus(s, sample);
-        };
     }
 
     /**
      * UniP of order {@code p} from step {@code i} to {@code i + 1}, starting at {@link #last}; the
-     * history's newest entry is this step's converted output.
+     * history's newest entry (age 0) is this step's converted output.
      */
     private LinearCombination predictor(int i, int p) {
         Coefficients c = new Coefficients(i + 1, i, p, k -> i - k);
@@ -226,34 +222,33 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         } else if (p > 2) {
             rhos = solve(c.r, c.b, p - 1);
         }
-        LinearCombination out = LinearCombination.of(c.sampleScale, last).plus(-c.m0Scale, history.get(0));
+        LinearCombination out = history.addTo(LinearCombination.of(c.sampleScale, last), -c.m0Scale, 0);
         for (int k = 1; k < p; k++) {
-            addDifference(out, -c.bScale * rhos[k - 1] / c.rks[k - 1], history.get(k), history.get(0));
+            addDifference(out, -c.bScale * rhos[k - 1] / c.rks[k - 1], k, 0);
         }
         return out;
     }
 
     /**
      * UniC of order {@code q} (the previous predictor's): corrects the previous predictor's result,
-     * from {@link #last} at step {@code i - 1} to step {@code i}, with this step's converted output
-     * {@code x0}; the history still ends at step {@code i - 1}.
+     * from {@link #last} at step {@code i - 1} to step {@code i}, with this step's converted output (age
+     * 0 in the history); m0 of step {@code i - 1} is at age 1.
      */
-    private LinearCombination corrector(int i, Tensor x0) {
+    private LinearCombination corrector(int i) {
         int q = thisOrder;
         Coefficients c = new Coefficients(i, i - 1, q, k -> i - (k + 1));
         float[] rhos = q == 1 ? new float[] {0.5f} : solve(c.r, c.b, q);
-        Tensor m0 = history.get(0);
-        LinearCombination out = LinearCombination.of(c.sampleScale, last).plus(-c.m0Scale, m0);
+        LinearCombination out = history.addTo(LinearCombination.of(c.sampleScale, last), -c.m0Scale, 1);
         for (int k = 1; k < q; k++) {
-            addDifference(out, -c.bScale * rhos[k - 1] / c.rks[k - 1], history.get(k), m0);
+            addDifference(out, -c.bScale * rhos[k - 1] / c.rks[k - 1], k + 1, 1);
         }
-        addDifference(out, -c.bScale * rhos[q - 1], x0, m0);
+        addDifference(out, -c.bScale * rhos[q - 1], 0, 1);
         return out;
     }
 
-    /** Adds {@code w * (a - b)}. */
-    private static void addDifference(LinearCombination out, double w, Tensor a, Tensor b) {
-        out.plus(w, a).plus(-w, b);
+    /** Adds {@code w * (history[a] - history[b])}. */
+    private void addDifference(LinearCombination out, double w, int ageA, int ageB) {
+        history.addTo(history.addTo(out, w, ageA), -w, ageB);
     }
 
     private interface IndexOf {
