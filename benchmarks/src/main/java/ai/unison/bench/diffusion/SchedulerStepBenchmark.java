@@ -5,7 +5,7 @@ import ai.unison.diffusion.schedulers.NoiseSource;
 import ai.unison.diffusion.schedulers.Scheduler;
 import ai.unison.diffusion.schedulers.Schedulers;
 import ai.unison.runtime.Rng;
-import ai.unison.runtime.Torch;
+import ai.unison.runtime.Threads;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -32,7 +32,14 @@ import java.util.concurrent.TimeUnit;
  * a full multistep history) on Wan-sized float32 latents, next to the cost of one elementwise pass over
  * the same latents in the same run: {@code torch.add(sample, modelOutput, alpha)}, which reads two
  * latent-sized tensors and writes a new one, as a flow-matching Euler step does. Schedulers run a
- * 1000-step schedule and restart when it ends.
+ * 1000-step schedule and restart when it ends; every one has its upstream default configuration except
+ * Wan's UniPC (flow, shift 5), flow-matching Euler with shift 5, and DDIM without clipping (as latent
+ * diffusion configures it). {@code euler-ancestral} takes recorded noise, {@code euler-ancestral-rng}
+ * draws it from a seeded generator.
+ *
+ * <p>libtorch runs with one intra-op thread by default here: on a shared two-core machine a two-thread
+ * OpenMP region waits a whole scheduling quantum (~20 ms) whenever another process holds the second
+ * core, which swamps microsecond-scale passes. Pass {@code -p threads=2} to measure with two.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +52,9 @@ public class SchedulerStepBenchmark {
 
     @Param({"unipc-flow", "flow-euler", "ddim", "euler", "euler-ancestral", "euler-ancestral-rng", "dpm++2m"})
     public String scheduler;
+
+    @Param({"1"})
+    public int threads;
 
     /** Wan latents: one 480x832 frame, and 81 frames. */
     @Param({"16x60x104", "16x21x60x104"})
@@ -62,10 +72,11 @@ public class SchedulerStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Torch.load();
+        Threads.set(threads);
         s = switch (scheduler) {
             case "unipc-flow" -> Schedulers.wanUniPC(5.0);
             case "flow-euler" -> Schedulers.create("flow-euler", Map.of("shift", 5.0));
+            case "ddim" -> Schedulers.create("ddim", Map.of("clip_sample", false));
             case "euler-ancestral-rng" -> Schedulers.create("euler-ancestral", Map.of());
             default -> Schedulers.create(scheduler, Map.of());
         };

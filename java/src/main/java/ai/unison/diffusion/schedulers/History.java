@@ -1,10 +1,7 @@
 package ai.unison.diffusion.schedulers;
 
 import ai.unison.runtime.NativeScope;
-import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Tensor;
-
-import java.util.Arrays;
 
 /**
  * The last few converted model outputs a multistep solver remembers, newest first, owned by the
@@ -75,12 +72,24 @@ final class History implements AutoCloseable {
         }
         Tensor t = items[size - 1];
         items[--size] = null;
-        if (t.scalar_type().value == like.scalar_type().value && t.device().equals(like.device())
-                && Arrays.equals(Torch.shape(t), Torch.shape(like))) {
+        if (sameLayout(t, like)) {
             return t;
         }
         t.close();
         return null;
+    }
+
+    /** Same dtype, device and shape, checked without allocating (this runs every step). */
+    private static boolean sameLayout(Tensor a, Tensor b) {
+        if (a.scalar_type().value != b.scalar_type().value || a.is_cuda() != b.is_cuda() || a.dim() != b.dim()) {
+            return false;
+        }
+        for (long d = 0; d < a.dim(); d++) {
+            if (a.size(d) != b.size(d)) {
+                return false;
+            }
+        }
+        return !a.is_cuda() || a.device().index() == b.device().index();
     }
 
     /** Adds the newest entry; the history owns it from now on (it must not be in any scope). */

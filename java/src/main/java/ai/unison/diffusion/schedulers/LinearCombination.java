@@ -24,6 +24,15 @@ final class LinearCombination {
         return new LinearCombination().plus(c, t);
     }
 
+    /** A combination starting with {@code c} times another one. */
+    static LinearCombination of(double c, LinearCombination other) {
+        LinearCombination out = new LinearCombination();
+        for (int i = 0; i < other.tensors.size(); i++) {
+            out.plus(c * other.coefficients.get(i), other.tensors.get(i));
+        }
+        return out;
+    }
+
     LinearCombination plus(double c, Tensor t) {
         for (int i = 0; i < tensors.size(); i++) {
             if (tensors.get(i) == t) {

@@ -12,10 +12,16 @@ import java.util.Arrays;
  * {@code flow_shift} it is the sampler Wan uses: sigmas {@code shift*s / (1 + (shift-1)*s)} over a
  * linear ramp, {@code alpha = 1 - sigma}, and integer timesteps {@code (sigma * 1000)} truncated.
  *
- * <p>State between steps: the converted model outputs (x0 with {@code predict_x0}) of the last
- * {@code solver_order} steps and the last corrected sample. The scalar coefficients follow upstream's
- * float32 arithmetic (including its small linear solves); each predictor and corrector is one linear
- * combination of latent-sized tensors.
+ * <p>The corrector of step i and the predictor of step i - 1 start from the same first-order part
+ * (both go from the previous corrected sample over the same log-SNR gap), so the corrected sample is
+ * the predicted one, i.e. the sample passed to {@link #step}, plus the difference of their
+ * higher-order terms. Upstream recomputes that first-order part from a stored copy of the previous
+ * sample instead; the result is the same whenever the sample passed in is the previous step's result,
+ * as in every sampling loop, and this way the scheduler keeps no copy of the sample, a step is one
+ * linear combination (five passes at order 2 instead of eight), and changes a caller makes to the
+ * latents between steps are kept. State between steps: the converted model outputs (x0 with
+ * {@code predict_x0}) of the last {@code solver_order + 1} steps. The scalar coefficients follow
+ * upstream's float32 arithmetic, including its small linear solves.
  */
 public final class UniPCMultistepScheduler extends BaseScheduler {
     private final TrainingSchedule train;
@@ -33,11 +39,8 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
     private final boolean finalSigmaMin;
     private final float[] trainSigmas;
     private final History history;
-    /** The sample the last predictor started from (corrected, or the caller's); the next corrector's input. */
-    private Tensor last;
-    /** Whether {@link #last} is the scheduler's own tensor (and may be overwritten in place). */
-    private boolean lastOwned;
     private int lowerOrderNums;
+    /** The order of the last predictor; 0 before the first step of a run. */
     private int thisOrder;
 
     UniPCMultistepScheduler(ConfigReader cfg) {
@@ -131,16 +134,8 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
     @Override
     void resetState() {
         history.clear();
-        dropLast();
         lowerOrderNums = 0;
         thisOrder = 0;
-    }
-
-    private void dropLast() {
-        if (last != null) {
-            last.close();
-            last = null;
-        }
     }
 
     @Override
@@ -151,34 +146,32 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
     @Override
     public Tensor step(Tensor modelOutput, double timestep, Tensor sample, NoiseSource noise) {
         int i = indexOf(timestep);
-        boolean useCorrector = i > 0 && last != null && Arrays.stream(disableCorrector).noneMatch(d -> d == i - 1);
+        boolean useCorrector = i > 0 && thisOrder > 0 && !correctorDisabledAfter(i - 1);
         try (NativeScope scope = NativeScope.open()) {
             pushConverted(i, modelOutput, sample);
+            LinearCombination corrected = LinearCombination.of(1, sample);
             if (useCorrector) {
-                LinearCombination corrected = corrector(i);
-                if (lastOwned) {
-                    corrected.evalInPlace(last);
-                } else {
-                    Tensor c = own(corrected.eval(sample));
-                    dropLast();
-                    last = c;
-                    lastOwned = true;
-                }
-            } else {
-                dropLast();
-                last = own(new Tensor(sample));
-                lastOwned = false;
+                correct(corrected, i);
             }
             int n = timesteps.length;
             int wanted = lowerOrderFinal ? Math.min(order, n - i) : order;
             thisOrder = Math.min(wanted, lowerOrderNums + 1);
-            Tensor prev = predictor(i, thisOrder).eval(sample);
+            Tensor prev = predictor(i, thisOrder, corrected).eval(sample);
             if (lowerOrderNums < order) {
                 lowerOrderNums++;
             }
             advance();
             return scope.keep(prev);
         }
+    }
+
+    private boolean correctorDisabledAfter(int step) {
+        for (int d : disableCorrector) {
+            if (d == step) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private float[] alphaSigma(float sigma) {
@@ -211,39 +204,42 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
     }
 
     /**
-     * UniP of order {@code p} from step {@code i} to {@code i + 1}, starting at {@link #last}; the
-     * history's newest entry (age 0) is this step's converted output.
+     * UniP of order {@code p} from step {@code i} to {@code i + 1}, from the (corrected) sample {@code x};
+     * the history's newest entry (age 0) is this step's converted output.
      */
-    private LinearCombination predictor(int i, int p) {
+    private LinearCombination predictor(int i, int p, LinearCombination x) {
         Coefficients c = new Coefficients(i + 1, i, p, k -> i - k);
-        float[] rhos = null;
-        if (p == 2) {
-            rhos = new float[] {0.5f};
-        } else if (p > 2) {
-            rhos = solve(c.r, c.b, p - 1);
-        }
-        LinearCombination out = history.addTo(LinearCombination.of(c.sampleScale, last), -c.m0Scale, 0);
+        float[] rhos = predictorRhos(c, p);
+        LinearCombination out = history.addTo(LinearCombination.of(c.sampleScale, x), -c.m0Scale, 0);
         for (int k = 1; k < p; k++) {
             addDifference(out, -c.bScale * rhos[k - 1] / c.rks[k - 1], k, 0);
         }
         return out;
     }
 
+    /** UniP's weights of the earlier steps' differences: none at order 1, 0.5 at order 2, else solved. */
+    private static float[] predictorRhos(Coefficients c, int p) {
+        if (p == 1) {
+            return new float[0];
+        }
+        return p == 2 ? new float[] {0.5f} : solve(c.r, c.b, p - 1);
+    }
+
     /**
-     * UniC of order {@code q} (the previous predictor's): corrects the previous predictor's result,
-     * from {@link #last} at step {@code i - 1} to step {@code i}, with this step's converted output (age
-     * 0 in the history); m0 of step {@code i - 1} is at age 1.
+     * Adds UniC of order {@code q} (the previous predictor's) to {@code sample}, the previous predictor's
+     * result: with this step's converted output (age 0 in the history) it replaces the predictor's
+     * higher-order terms, from step {@code i - 1} (m0 at age 1) to step {@code i}, by the corrector's.
      */
-    private LinearCombination corrector(int i) {
+    private void correct(LinearCombination sample, int i) {
         int q = thisOrder;
         Coefficients c = new Coefficients(i, i - 1, q, k -> i - (k + 1));
-        float[] rhos = q == 1 ? new float[] {0.5f} : solve(c.r, c.b, q);
-        LinearCombination out = history.addTo(LinearCombination.of(c.sampleScale, last), -c.m0Scale, 1);
+        float[] predicted = predictorRhos(c, q);
+        float[] corrected = q == 1 ? new float[] {0.5f} : solve(c.r, c.b, q);
         for (int k = 1; k < q; k++) {
-            addDifference(out, -c.bScale * rhos[k - 1] / c.rks[k - 1], k + 1, 1);
+            double w = -c.bScale * (corrected[k - 1] - predicted[k - 1]) / c.rks[k - 1];
+            addDifference(sample, w, k + 1, 1);
         }
-        addDifference(out, -c.bScale * rhos[q - 1], 0, 1);
-        return out;
+        addDifference(sample, -c.bScale * corrected[q - 1], 0, 1);
     }
 
     /** Adds {@code w * (history[a] - history[b])}. */
