@@ -14,7 +14,8 @@ import org.bytedeco.pytorch.Tensor;
  * }</pre>
  *
  * <p>Multistep solvers remember earlier model outputs between steps; {@link #setTimesteps} forgets
- * them and {@link #close} frees them. Tensors passed in are never modified; returned tensors belong
+ * them and {@link #close} frees them. The sample passed to a step is expected to be the previous step's
+ * result, possibly changed by the caller (UniPC corrects the sample it is given). Tensors passed in are never modified; returned tensors belong
  * to the caller (to the innermost open {@code NativeScope}). Results keep the sample's dtype and
  * device. One run at a time: a scheduler is not thread-safe.
  */
@@ -46,7 +47,10 @@ public interface Scheduler extends AutoCloseable {
     /** Whether {@link #step} draws noise (it then needs a {@link NoiseSource}). */
     boolean needsNoise();
 
-    /** The model input for {@code timestep}: the sample itself, or scaled (Euler: {@code sample / sqrt(sigma^2 + 1)}). */
+    /**
+     * The model input for {@code timestep}: {@code sample} itself (the same object) for most schedulers,
+     * a new scaled tensor for Euler's ({@code sample / sqrt(sigma^2 + 1)}).
+     */
     Tensor scaleModelInput(Tensor sample, double timestep);
 
     /** One deterministic step from {@code timestep} to the next: the previous (less noisy) sample. */

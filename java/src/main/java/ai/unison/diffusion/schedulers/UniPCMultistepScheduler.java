@@ -4,6 +4,7 @@ import ai.unison.runtime.NativeScope;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * UniPC (Zhao et al. 2023), diffusers' {@code UniPCMultistepScheduler}: a multistep predictor (UniP)
@@ -247,10 +248,6 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         history.addTo(history.addTo(out, w, ageA), -w, ageB);
     }
 
-    private interface IndexOf {
-        int at(int k);
-    }
-
     /**
      * The float32 scalars of one UniP/UniC update from noise level {@code s0} to {@code t}: the scales
      * of the sample and of m0, {@code B(h)} times the output scale, the ratios {@code r_k} of the earlier
@@ -264,14 +261,14 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         final float[][] r;
         final float[] b;
 
-        Coefficients(int target, int from, int order, IndexOf earlier) {
+        Coefficients(int target, int from, int order, IntUnaryOperator earlier) {
             float[] t = alphaSigma(sigmas[target]);
             float[] s0 = alphaSigma(sigmas[from]);
             float lambdaS0 = AlphaSigma.lambda(s0);
             float h = AlphaSigma.lambda(t) - lambdaS0;
             rks = new float[order];
             for (int k = 1; k < order; k++) {
-                rks[k - 1] = (lambda(earlier.at(k)) - lambdaS0) / h;
+                rks[k - 1] = (lambda(earlier.applyAsInt(k)) - lambdaS0) / h;
             }
             rks[order - 1] = 1f;
             float hh = predictX0 ? -h : h;
