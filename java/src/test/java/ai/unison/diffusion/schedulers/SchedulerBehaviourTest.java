@@ -209,6 +209,17 @@ class SchedulerBehaviourTest {
     }
 
     @Test
+    void cosineBetaScheduleMatchesUpstream() {
+        // diffusers betas_for_alpha_bar(1000) (max_beta 0.999) as float32, alphas 1 - beta in float32, cumprod
+        try (Scheduler s = Schedulers.create("ddim", Map.of("beta_schedule", "squaredcos_cap_v2"))) {
+            double[] a = ((DDIMScheduler) s).alphasCumprod();
+            assertEquals(0.9999587f, (float) a[0]);
+            assertEquals(0.49228504f, (float) a[500]);
+            assertEquals(2.4287663e-06f, (float) a[998]);
+        }
+    }
+
+    @Test
     void linearSolveMatchesTheClosedForm() {
         float[] x = UniPCMultistepScheduler.solve(new float[][] {{1, 1}, {-1.2f, 1}}, new float[] {0.6f, 0.3f}, 2);
         assertEquals((0.6 - 0.3) / (1 + 1.2), x[0], 1e-6);
