@@ -7,8 +7,6 @@ import ai.unison.runtime.Rng;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.Arrays;
@@ -50,12 +48,16 @@ public final class Noise implements NoiseSource, AutoCloseable {
 
     /** Standard normal float32 CPU noise {@code [batch, sampleShape...]}, the next draw of every generator. */
     public Tensor gaussian(long... sampleShape) {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = generators.length;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
         try (NativeScope scope = NativeScope.open()) {
-            Tensor[] rows = new Tensor[generators.length];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = generators[i].randn(sampleShape);
+            Tensor out = Torch.empty(ScalarType.Float, shape);
+            // randn is normal_(0, 1) on a fresh tensor: filling each row in place draws the same numbers
+            for (int i = 0; i < generators.length; i++) {
+                out.select(0, i).normal_(0, 1, generators[i].optional());
             }
-            return scope.keep(torch.stack(new TensorVector(rows), 0));
+            return scope.keep(out);
         }
     }
 
