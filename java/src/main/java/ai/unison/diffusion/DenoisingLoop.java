@@ -68,7 +68,7 @@ public final class DenoisingLoop {
      *
      * @throws CancellationException when the cancellation check fires between two steps
      */
-    public Tensor run(DenoisingModel model, Tensor latents, Conditioning cond, Conditioning uncond) {
+    public Tensor run(DenoisingModel model, Tensor latents, DenoiserConditioning cond, DenoiserConditioning uncond) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(cond, "cond");
         if (scheduler.needsNoise() && !noiseGiven) {
@@ -88,7 +88,7 @@ public final class DenoisingLoop {
         int n = timesteps.length;
         long batch = latents.size(0);
         try (NativeScope run = NativeScope.open()) {
-            Conditioning guided = guidance.enabled() ? Conditioning.concat(uncond, cond) : null;
+            DenoiserConditioning guided = guidance.enabled() ? DenoiserConditioning.concat(uncond, cond) : null;
             Tensor current = latents;
             try {
                 for (int i = 0; i < n; i++) {

@@ -11,5 +11,5 @@ public interface DenoisingModel {
      * unconditional first, then conditional. The result has the latents' shape; it belongs to the
      * caller's scope.
      */
-    Tensor predict(Tensor latents, Tensor timestep, Conditioning conditioning);
+    Tensor predict(Tensor latents, Tensor timestep, DenoiserConditioning conditioning);
 }

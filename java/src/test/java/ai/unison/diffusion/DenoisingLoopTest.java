@@ -33,8 +33,8 @@ class DenoisingLoopTest {
         };
     }
 
-    private static Conditioning text(float... perSample) {
-        return Conditioning.of("text", Torch.fromFloats(perSample, perSample.length, 1));
+    private static DenoiserConditioning text(float... perSample) {
+        return DenoiserConditioning.of("text", Torch.fromFloats(perSample, perSample.length, 1));
     }
 
     @Test
@@ -110,7 +110,8 @@ class DenoisingLoopTest {
         try (NativeScope scope = NativeScope.open(); Scheduler s = Schedulers.create("euler-ancestral", Map.of())) {
             DenoisingLoop loop = DenoisingLoop.builder(s).steps(2).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.run(
-                    constantFromConditioning(new ArrayList<>()), Torch.fromFloats(new float[4], 1, 2, 2), text(1), null));
+                    constantFromConditioning(new ArrayList<>()), Torch.fromFloats(new float[4], 1, 2, 2), text(1),
+                    null));
             assertTrue(e.getMessage().contains("NoiseSource"), e.getMessage());
         }
     }
@@ -125,7 +126,7 @@ class DenoisingLoopTest {
             Tensor noise = inputs.tensor("noise_b");
             DenoisingModel toy = (latents, t, cond) -> latents.mul(Torch.scalar(0.1)).add(noise);
             Tensor out = DenoisingLoop.builder(s).steps(10).build()
-                    .run(toy, inputs.tensor("initial_sample"), Conditioning.of(Map.of()), null);
+                    .run(toy, inputs.tensor("initial_sample"), DenoiserConditioning.of(Map.of()), null);
             float[] expected = Torch.toFloats(ref.tensor("samples").select(0, 10));
             float[] actual = Torch.toFloats(out);
             for (int i = 0; i < expected.length; i++) {
@@ -140,8 +141,8 @@ class DenoisingLoopTest {
         try (NativeScope scope = NativeScope.open(); Scheduler s = Schedulers.wanUniPC(5.0);
              Noise noise = Noise.seeded(5)) {
             Tensor x0 = noise.gaussian(16, 4, 32, 32);
-            Conditioning cond = text(1);
-            Conditioning uncond = text(0);
+            DenoiserConditioning cond = text(1);
+            DenoiserConditioning uncond = text(0);
             AtomicInteger calls = new AtomicInteger();
             DenoisingModel model = (latents, t, c) -> {
                 calls.incrementAndGet();

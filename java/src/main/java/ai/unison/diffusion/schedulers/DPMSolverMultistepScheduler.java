@@ -34,9 +34,11 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
         plusPlus = cfg.choice("algorithm_type", "dpmsolver++", "dpmsolver++", "dpmsolver").equals("dpmsolver++");
         order = cfg.integer("solver_order", 2);
         if (order < 1 || order > 2) {
-            throw cfg.fail("solver_order", order + " is not implemented for " + cfg.className() + "; implemented: 1, 2");
+            throw cfg.fail("solver_order", order + " is not implemented for " + cfg.className()
+                    + "; implemented: 1, 2");
         }
-        heun = cfg.choice("solver_type", "midpoint", "midpoint", "heun").equals("heun");
+        // upstream maps UniPC's and DEIS's names onto midpoint
+        heun = cfg.choice("solver_type", "midpoint", "midpoint", "heun", "bh1", "bh2", "logrho").equals("heun");
         lowerOrderFinal = cfg.bool("lower_order_final", true);
         eulerAtFinal = cfg.bool("euler_at_final", false);
         finalSigmaMin = cfg.choice("final_sigmas_type", "zero", "zero", "sigma_min").equals("sigma_min");

@@ -26,7 +26,7 @@ final class History implements AutoCloseable {
         return size;
     }
 
-    /** The stored tensor of the entry {@code age} steps old (0 is the newest); its value is {@code scale(age)} times it. */
+    /** The stored tensor of the entry {@code age} steps old (0 is the newest); its value is scale(age) times it. */
     Tensor get(int age) {
         if (age >= size) {
             throw new IllegalStateException("history holds " + size + " entries, asked for age " + age);

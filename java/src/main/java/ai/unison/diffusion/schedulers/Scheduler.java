@@ -15,9 +15,9 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>Multistep solvers remember earlier model outputs between steps; {@link #setTimesteps} forgets
  * them and {@link #close} frees them. The sample passed to a step is expected to be the previous step's
- * result, possibly changed by the caller (UniPC corrects the sample it is given). Tensors passed in are never modified; returned tensors belong
- * to the caller (to the innermost open {@code NativeScope}). Results keep the sample's dtype and
- * device. One run at a time: a scheduler is not thread-safe.
+ * result, possibly changed by the caller (UniPC corrects the sample it is given). Tensors passed in are
+ * never modified; returned tensors belong to the caller (to the innermost open {@code NativeScope}).
+ * Results keep the sample's dtype and device. One run at a time: a scheduler is not thread-safe.
  */
 public interface Scheduler extends AutoCloseable {
     /** The diffusers class this implements, e.g. {@code UniPCMultistepScheduler}. */
@@ -35,7 +35,10 @@ public interface Scheduler extends AutoCloseable {
     /** The timesteps of the current schedule, in the order they are stepped (integers or float32 values). */
     double[] timesteps();
 
-    /** The noise levels of the current schedule (float32 values, one more than timesteps), or empty when the scheduler has none. */
+    /**
+     * The noise levels of the current schedule (float32 values, one more than timesteps), or empty when
+     * the scheduler has none (DDIM).
+     */
     double[] sigmas();
 
     /** The standard deviation of the initial noise: the pure-noise latents are {@code randn * initNoiseSigma()}. */

@@ -77,7 +77,10 @@ public final class Schedulers {
 
     /**
      * A scheduler by class name or alias ({@code unipc}, {@code flow-euler}, {@code ddim}, {@code euler},
-     * {@code euler-ancestral}, {@code dpm++2m}) with upstream defaults except {@code overrides}.
+     * {@code euler-ancestral}, {@code dpm++2m}) with upstream defaults except {@code overrides}. The
+     * defaults are diffusers' constructor defaults: plain {@code unipc} is UniPC on a DDPM schedule
+     * with epsilon prediction; Wan's flow mode is {@link #wanUniPC} or the model's own
+     * {@code scheduler_config.json} through {@link #fromConfig(Path, Map)}.
      */
     public static Scheduler create(String name, Map<String, ?> overrides) {
         String className = ALIASES.getOrDefault(name.toLowerCase(Locale.ROOT), name);

@@ -302,7 +302,7 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         return p;
     }
 
-    /** Solves the leading {@code n x n} system {@code r x = b} in float32 by Gaussian elimination with partial pivoting. */
+    /** Solves the leading n x n system {@code r x = b} in float32, Gaussian elimination with partial pivoting. */
     static float[] solve(float[][] r, float[] b, int n) {
         float[][] a = new float[n][];
         float[] y = Arrays.copyOf(b, n);

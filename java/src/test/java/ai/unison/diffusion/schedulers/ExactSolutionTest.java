@@ -200,7 +200,8 @@ class ExactSolutionTest {
 
     @Test
     void higherOrderSolversAreMoreAccurate() {
-        Map<String, Object> flow = map("prediction_type", "flow_prediction", "use_flow_sigmas", true, "flow_shift", 3.0);
+        Map<String, Object> flow = map("prediction_type", "flow_prediction", "use_flow_sigmas", true,
+                "flow_shift", 3.0);
         String[][] pairs = {{"unipc", "VP_SIGMA"}, {"dpm++2m", "VP_SIGMA"}, {"unipc", "FLOW"}};
         for (String[] p : pairs) {
             Space space = Space.valueOf(p[1]);

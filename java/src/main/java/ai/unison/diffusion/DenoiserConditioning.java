@@ -10,18 +10,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the denoiser is conditioned on, as named tensors batched on dim 0 (text embeddings, VACE
- * context, masks, ...). The tensors belong to whoever made them; a Conditioning only refers to them.
+ * What the denoiser is conditioned on in one model call, as named tensors batched on dim 0 (text
+ * embeddings, VACE context, masks, ...); not to be confused with {@code route.Conditioning}, what the
+ * planner hands an expert. The tensors belong to whoever made them; this only refers to them.
  */
-public final class Conditioning {
+public final class DenoiserConditioning {
     private final Map<String, Tensor> tensors;
 
-    private Conditioning(Map<String, Tensor> tensors) {
+    private DenoiserConditioning(Map<String, Tensor> tensors) {
         this.tensors = tensors;
     }
 
     /** Named tensors that all have the same batch size (dim 0). */
-    public static Conditioning of(Map<String, Tensor> tensors) {
+    public static DenoiserConditioning of(Map<String, Tensor> tensors) {
         Map<String, Tensor> copy = new LinkedHashMap<>(tensors);
         long batch = -1;
         for (Map.Entry<String, Tensor> e : copy.entrySet()) {
@@ -32,11 +33,11 @@ public final class Conditioning {
             }
             batch = b;
         }
-        return new Conditioning(copy);
+        return new DenoiserConditioning(copy);
     }
 
     /** A single tensor under {@code name}. */
-    public static Conditioning of(String name, Tensor tensor) {
+    public static DenoiserConditioning of(String name, Tensor tensor) {
         return of(Map.of(name, tensor));
     }
 
@@ -61,7 +62,7 @@ public final class Conditioning {
      * {@code first} then {@code second} along the batch, tensor by tensor (new tensors, in the
      * innermost open scope): the unconditional and conditional inputs of one guided model call.
      */
-    public static Conditioning concat(Conditioning first, Conditioning second) {
+    public static DenoiserConditioning concat(DenoiserConditioning first, DenoiserConditioning second) {
         if (!first.names().equals(second.names())) {
             throw new IllegalArgumentException("cannot batch conditionings with different names: "
                     + first.names() + " and " + second.names());
@@ -78,6 +79,6 @@ public final class Conditioning {
             }
             out.put(name, torch.cat(new TensorVector(a, b), 0));
         }
-        return new Conditioning(out);
+        return new DenoiserConditioning(out);
     }
 }
