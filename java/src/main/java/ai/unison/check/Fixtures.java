@@ -12,7 +12,11 @@ import java.util.Optional;
 public final class Fixtures {
     private static final List<FixtureCheck> CHECKS = List.of(
             new TokenizerCheck(),
-            new Qwen2Check());
+            new Qwen2Check(),
+            new Qwen25VLCheck(),
+            new WanCheck(),
+            new WanVaeCheck(),
+            new Umt5Check());
 
     private Fixtures() {
     }

@@ -6,10 +6,7 @@ import ai.unison.lm.BatchGenerator;
 import ai.unison.lm.Generation;
 import ai.unison.lm.GenerationOptions;
 import ai.unison.lm.Qwen2;
-import ai.unison.runtime.DType;
-import ai.unison.runtime.Devices;
 import ai.unison.runtime.NativeScope;
-import ai.unison.runtime.Threads;
 import ai.unison.runtime.Torch;
 import ai.unison.text.ChatTemplate;
 import ai.unison.text.Tokenizer;
@@ -47,18 +44,11 @@ final class LmCommand implements Runnable {
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder (config.json + safetensors)")
         Path model;
 
-        @Option(names = "--dtype", defaultValue = "float32", description = "float32 or bfloat16 (default: ${DEFAULT-VALUE})")
-        String dtype;
-
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or auto (default: ${DEFAULT-VALUE})")
-        String device;
-
-        @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: one per core)")
-        int threads;
+        @picocli.CommandLine.Mixin
+        RuntimeOptions runtime = new RuntimeOptions();
 
         Qwen2 load() {
-            Threads.set(threads);
-            return Qwen2.load(model, DType.parse(dtype), Devices.parse(device));
+            return Qwen2.load(model, runtime.dtype(), runtime.apply());
         }
     }
 
@@ -257,7 +247,7 @@ final class LmCommand implements Runnable {
                 tensors.put("input_ids", input);
                 tensors.put("attention_mask", attention);
                 SafetensorsWriter.write(out, tensors, Map.of("model", common.model.toString(),
-                        "dtype", common.dtype));
+                        "dtype", common.runtime.dtype));
                 System.out.println("wrote " + out + ": logits " + Torch.shapeString(logits));
             }
             return 0;

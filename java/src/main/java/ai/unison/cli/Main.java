@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code unison} command. */
 @Command(name = "unison", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Unison-J: unified multimodal understanding and generation on libtorch.",
-        subcommands = {InfoCommand.class, CheckCommand.class, LmCommand.class, TrainCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BatchCommand.class, InfoCommand.class, CheckCommand.class,
+            LmCommand.class, TrainCommand.class, PlanCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -16,9 +16,18 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns its exit code (for tests and embedding). */
+    /**
+     * Runs the command line and returns its exit code (for tests and embedding). A first argument that
+     * is neither a subcommand nor an option is a request: {@code unison "make a video"} is {@code unison run ...}.
+     */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        if (args.length > 0 && !args[0].startsWith("-") && !cl.getSubcommands().containsKey(args[0])) {
+            String[] run = new String[args.length + 1];
+            run[0] = "run";
+            System.arraycopy(args, 0, run, 1, args.length);
+            args = run;
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             String msg = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
             cmd.getErr().println("error: " + msg);

@@ -49,8 +49,11 @@ public final class Torch {
         return dash > 0 ? v.substring(0, dash) : v;
     }
 
+    /** The sizes of {@code t}; the native size vectors this needs are freed here, scope or not. */
     public static long[] shape(Tensor t) {
-        return t.sizes().vec().get();
+        try (NativeScope scope = NativeScope.open()) {
+            return t.sizes().vec().get();
+        }
     }
 
     public static String shapeString(long[] shape) {

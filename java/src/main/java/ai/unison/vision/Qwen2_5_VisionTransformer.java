@@ -20,7 +20,7 @@ import java.util.List;
  * model's width. Input is the processor's {@code pixel_values} [patches, C·T·P·P] in merge-window
  * order with {@code grid_thw} per image/video; output is one embedding per merged token, in input order.
  */
-public final class Qwen2_5_VisionTransformer {
+public final class Qwen2_5_VisionTransformer implements AutoCloseable {
     private final Qwen2_5_VisionConfig config;
     private final Tensor patchEmbed;
     private final List<Block> blocks = new ArrayList<>();
@@ -125,5 +125,11 @@ public final class Qwen2_5_VisionTransformer {
         Tensor seq = torch.arange(Torch.scalar(maxGrid)).to(ScalarType.Float);
         Tensor freqs = torch.outer(seq, invFreq);
         return freqs.index_select(0, pos.reshape(-1)).reshape(hw.length / 2, -1);
+    }
+
+    /** Frees the tower's own tables; its weights belong to the {@link Weights} it was built from. */
+    @Override
+    public void close() {
+        invFreq.close();
     }
 }

@@ -1,0 +1,200 @@
+package ai.unison.train;
+
+import ai.unison.lm.Qwen2;
+import ai.unison.lm.Qwen2Config;
+import ai.unison.plan.LmPlanner;
+import ai.unison.plan.PlanLimits;
+import ai.unison.plan.PlannerEval;
+import ai.unison.plan.PlanningData;
+import ai.unison.plan.RequestText;
+import ai.unison.plan.SignalGrammar;
+import ai.unison.runtime.DType;
+import ai.unison.runtime.Rng;
+import ai.unison.runtime.Threads;
+import ai.unison.runtime.Torch;
+import ai.unison.text.ByteLevelTokenizer;
+import ai.unison.text.ChatTemplate;
+import ai.unison.text.Tokenizer;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains the tiny planner: a byte-level Qwen2 decoder that maps a prepared request (ChatML prompt of
+ * {@link LmPlanner#prompt}) to its signal, on {@link PlanningData}'s train-split templates.
+ *
+ * <p>Targets: the example's signal; an understanding answer that depends on the attachment (the
+ * {@link PlanningData#ANSWER_PLACEHOLDER}) becomes the fixed text {@link #ATTACHMENT_ANSWER}, since in
+ * plan mode the planner only has to recognise understanding; text-only answers are learnt as
+ * generated. The loss covers only the assistant tokens (the target and {@code <|im_end|>}); prompt
+ * and padding labels are -100. Each step draws a fresh batch seeded from (seed, step), so runs are
+ * deterministic and resume exactly. Periodic evaluation plans held-out-template examples and reports
+ * task accuracy and full-plan exact match ({@link PlannerEval}).
+ */
+public final class PlannerTrainer {
+
+    /** The target of an understanding example whose answer depends on its attachment. */
+    public static final String ATTACHMENT_ANSWER = "answer";
+
+    /** Special added tokens, ids 256–263. */
+    public static final List<String> SPECIAL = List.of("<|endoftext|>", ChatTemplate.IM_START, ChatTemplate.IM_END,
+            "<|vision_start|>", "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>");
+
+    /** Vocabulary: 256 bytes, the special tokens, the fourteen signal tokens. */
+    public static final int VOCAB = 256 + SPECIAL.size() + SignalGrammar.TOKENS.size();
+
+    /** Seed of the held-out evaluation examples. */
+    static final long EVAL_SEED = 20_250_601L;
+
+    private PlannerTrainer() {}
+
+    /** The tiny planner's architecture: hidden 192, 4 layers, 6 heads (2 KV), MLP 512, tied embeddings, 512 positions. */
+    public static Qwen2Config tinyConfig() {
+        return Qwen2Config.of(VOCAB, 192, 512, 4, 6, 2).withTiedEmbeddings(true).withMaxPositions(512);
+    }
+
+    /** Writes the planner's byte-level tokenizer into {@code dir}. */
+    public static void writeTokenizer(Path dir) {
+        ByteLevelTokenizer.write(dir, SPECIAL, SignalGrammar.TOKENS, ChatTemplate.IM_END, "<|endoftext|>");
+    }
+
+    /** What the planner learns to say for an example. */
+    public static String target(PlanningData.Example e) {
+        return e.signal().equals(PlanningData.ANSWER_PLACEHOLDER) ? ATTACHMENT_ANSWER : e.signal();
+    }
+
+    /** Padded batch: ids and attention mask {@code [B, T]}, labels with -100 outside the assistant's tokens. */
+    record Batch(Tensor ids, Tensor mask, Tensor labels, int tokens) {}
+
+    static Batch batch(Tokenizer tokenizer, List<PlanningData.Example> examples, int maxLength) {
+        long pad = tokenizer.requireTokenId("<|endoftext|>");
+        List<long[]> seqs = new ArrayList<>();
+        List<Integer> promptLengths = new ArrayList<>();
+        int longest = 1;
+        for (PlanningData.Example e : examples) {
+            RequestText.Prepared p = RequestText.prepare(e.request(), e.attachments());
+            long[] prompt = tokenizer.encode(LmPlanner.prompt(p.text()));
+            long[] answer = tokenizer.encode(target(e) + ChatTemplate.IM_END);
+            long[] all = Arrays.copyOf(prompt, Math.min(maxLength, prompt.length + answer.length));
+            for (int i = prompt.length; i < all.length; i++) {
+                all[i] = answer[i - prompt.length];
+            }
+            seqs.add(all);
+            promptLengths.add(prompt.length);
+            longest = Math.max(longest, all.length);
+        }
+        int b = seqs.size();
+        long[] ids = new long[b * longest];
+        long[] mask = new long[b * longest];
+        long[] labels = new long[b * longest];
+        Arrays.fill(ids, pad);
+        Arrays.fill(labels, -100);
+        int tokens = 0;
+        for (int r = 0; r < b; r++) {
+            long[] s = seqs.get(r);
+            for (int i = 0; i < s.length; i++) {
+                ids[r * longest + i] = s[i];
+                mask[r * longest + i] = 1;
+                if (i >= promptLengths.get(r)) {
+                    labels[r * longest + i] = s[i];
+                    tokens++;
+                }
+            }
+        }
+        return new Batch(Torch.fromLongs(ids, b, longest), Torch.fromLongs(mask, b, longest),
+                Torch.fromLongs(labels, b, longest), tokens);
+    }
+
+    /** The mean assistant-token loss of a model on examples. */
+    static Tensor loss(Qwen2 model, Tokenizer tokenizer, List<PlanningData.Example> examples) {
+        Batch batch = batch(tokenizer, examples, model.maxPositions());
+        return Qwen2.causalLmLoss(model.forwardLogits(batch.ids(), batch.mask(), null), batch.labels());
+    }
+
+    /**
+     * Trains per {@code config} and, when all steps are done, exports the model into {@code export}
+     * (safetensors in {@code exportDType}, config.json, tokenizer, MODEL_CARD.md).
+     *
+     * @param evalEvery steps between evaluations; {@code evalSize} held-out examples each time
+     * @param command   the command line, for the model card
+     */
+    public static TrainResult train(TrainConfig config, Qwen2Config modelConfig, Path export, DType exportDType,
+                                    int evalEvery, int evalSize, String command, PrintStream log) {
+        Path out = config.out();
+        Path tokenizerDir = out.resolve("tokenizer");
+        Path heldout = out.resolve("heldout.jsonl");
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + out, e);
+        }
+        writeTokenizer(tokenizerDir);
+        PlanningData.write(heldout, evalSize, EVAL_SEED, PlanningData.Split.HELDOUT);
+        Threads.set(config.threads());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("hidden_size", modelConfig.hiddenSize());
+        info.put("num_hidden_layers", modelConfig.numHiddenLayers());
+        info.put("num_attention_heads", modelConfig.numAttentionHeads());
+        info.put("num_key_value_heads", modelConfig.kvHeads());
+        info.put("intermediate_size", modelConfig.intermediateSize());
+        info.put("vocab_size", modelConfig.vocabSize());
+        info.put("max_position_embeddings", modelConfig.maxPositions());
+        info.put("tie_word_embeddings", modelConfig.tied());
+        try (Tokenizer tokenizer = Tokenizer.load(tokenizerDir); Parameters params = new Parameters();
+             Rng init = new Rng(config.seed());
+             Qwen2 model = new Qwen2(params.weights(init, ParameterInit.standard(0.02)), modelConfig);
+             LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 64, modelConfig.maxPositions(), 64,
+                     false)) {
+            TrainResult r = new Trainer(config, params).info(info).log(log)
+                    .eval(evalEvery, step -> metrics(planner.evaluate(heldout)))
+                    .run((step, rng) -> loss(model, tokenizer, PlanningData.generate(config.batch(),
+                            Trainer.stepSeed(config.seed(), step), PlanningData.Split.TRAIN)));
+            if (r.finished() && export != null) {
+                export(params, modelConfig, export, exportDType, r, config, command, info, evalSize);
+            }
+            return r;
+        }
+    }
+
+    private static Map<String, Double> metrics(PlannerEval.Report report) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("task_accuracy", report.task().accuracy());
+        m.put("full_plan", report.fullPlan().accuracy());
+        m.put("invalid", (double) report.invalid() / Math.max(1, report.requests()));
+        return m;
+    }
+
+    private static void export(Parameters params, Qwen2Config modelConfig, Path dir, DType dtype, TrainResult r,
+                               TrainConfig config, String command, Map<String, Object> info, int evalSize) {
+        try {
+            Files.createDirectories(dir);
+            params.save(dir.resolve("model.safetensors"), dtype, Map.of());
+            Files.writeString(dir.resolve("config.json"), modelConfig.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the planner to " + dir, e);
+        }
+        writeTokenizer(dir);
+        List<ModelCard.Quality> quality = new ArrayList<>();
+        r.metrics().forEach((k, v) -> quality.add(new ModelCard.Quality(k, String.format(java.util.Locale.ROOT, "%.3f", v),
+                "on " + evalSize + " PlanningData examples from held-out templates (seed " + EVAL_SEED + ")")));
+        new ModelCard("unison-planner-tiny",
+                "A byte-level Qwen2 decoder that plans Unison requests: request text with <IMGPAD>/<VIDPAD> in,"
+                        + " signal tokens (or plain answer text) out, decoded under the signal grammar.",
+                "Qwen2ForCausalLM", info, params.count(), "model.safetensors, " + dtype.name().toLowerCase(java.util.Locale.ROOT),
+                "PlanningData train-split templates, a fresh batch of " + config.batch() + " per step",
+                command, r.elapsed(), Threads.get() + " CPU thread(s)", config.seed(), r.step(), r.meanRecentLoss(),
+                quality, "Prompt: ChatML with the system prompt '" + LmPlanner.SYSTEM_PROMPT + "'. Understanding requests"
+                        + " whose answer depends on the attachment are trained to say '" + ATTACHMENT_ANSWER
+                        + "': the planner only recognises them; answers come from the understanding model.")
+                .write(dir);
+    }
+}
