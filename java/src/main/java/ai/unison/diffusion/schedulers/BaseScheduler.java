@@ -1,6 +1,5 @@
 package ai.unison.diffusion.schedulers;
 
-import ai.unison.runtime.NativeScope;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.Arrays;
@@ -149,11 +148,6 @@ abstract class BaseScheduler implements Scheduler {
         }
         throw new IllegalArgumentException(className + ": timestep " + timestep + " is not in the schedule "
                 + Arrays.toString(timesteps));
-    }
-
-    /** Detaches a tensor created in the current scope so that the scheduler owns it across steps. */
-    static Tensor own(Tensor t) {
-        return NativeScope.own(t);
     }
 
     @Override

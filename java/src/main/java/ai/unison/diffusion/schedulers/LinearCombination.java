@@ -45,11 +45,7 @@ final class LinearCombination {
         return this;
     }
 
-    /** A new tensor in the dtype of {@code like} (the first term unless given). */
-    Tensor eval() {
-        return eval(tensors.get(0));
-    }
-
+    /** The combination as a new tensor in the dtype of {@code like} (the sample's). */
     Tensor eval(Tensor like) {
         int first = -1;
         for (int i = 0; i < tensors.size(); i++) {
@@ -80,19 +76,6 @@ final class LinearCombination {
         }
         addRest(out, first, second);
         return out;
-    }
-
-    /** Writes the combination into {@code target}, which must be one of the terms (it is overwritten). */
-    void evalInPlace(Tensor target) {
-        int k = tensors.indexOf(target);
-        if (k < 0) {
-            throw new IllegalArgumentException("the target of an in-place combination must be one of its terms");
-        }
-        double c = coefficients.get(k);
-        if (c != 1.0) {
-            target.mul_(Torch.scalar(c));
-        }
-        addRest(target, k, -1);
     }
 
     /** Writes the combination into {@code out}, a tensor the caller owns that is none of the terms. */

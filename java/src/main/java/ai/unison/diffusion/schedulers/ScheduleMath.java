@@ -140,17 +140,9 @@ final class ScheduleMath {
             } else if (j == v) {
                 out[i] = fp[j];
             } else {
-                double slope = ((double) fp[j + 1] - fp[j]) / 1.0;
+                double slope = (double) fp[j + 1] - fp[j];
                 out[i] = slope * (v - j) + fp[j];
             }
-        }
-        return out;
-    }
-
-    static double[] reversed(double[] a) {
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[a.length - 1 - i];
         }
         return out;
     }
