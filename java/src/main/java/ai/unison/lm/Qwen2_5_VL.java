@@ -94,8 +94,21 @@ public final class Qwen2_5_VL implements CausalLM {
     }
 
     public static Qwen2_5_VL load(Path dir, DType dtype, Device device) {
+        return load(dir, null, dtype, device);
+    }
+
+    /**
+     * Loads a model folder with a PEFT LoRA adapter folder merged into its weights (null: none). The
+     * config must describe the merged model (e.g. the vocabulary extended by the adapter's saved
+     * embedding and head).
+     */
+    public static Qwen2_5_VL load(Path dir, Path adapter, DType dtype, Device device) {
         Config config = Config.read(dir);
-        Weights w = Weights.of(Checkpoint.open(dir), dtype, device);
+        ai.unison.nn.WeightSource source = ai.unison.nn.WeightSource.of(Checkpoint.open(dir));
+        if (adapter != null) {
+            source = LoraAdapter.merged(source, adapter);
+        }
+        Weights w = Weights.of(source, dtype, device);
         try {
             return new Qwen2_5_VL(w, config);
         } catch (RuntimeException e) {
