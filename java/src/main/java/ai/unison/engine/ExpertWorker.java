@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An expert's thread: takes the most urgent waiting job, gathers the waiting jobs with its batching
@@ -30,10 +28,7 @@ final class ExpertWorker implements Runnable {
     private final Expert expert;
     private final BatchSizer sizer;
     private final String plannerVersion;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
-    private final TreeSet<Ticket> pending = new TreeSet<>(Ticket.ORDER);
-    private boolean stopping;
+    private final Inbox<TreeSet<Ticket>> inbox = new Inbox<>(new TreeSet<>(Ticket.ORDER));
 
     ExpertWorker(Expert expert, BatchSizer sizer, String plannerVersion) {
         this.expert = expert;
@@ -46,27 +41,11 @@ final class ExpertWorker implements Runnable {
     }
 
     void enqueue(Ticket t) {
-        lock.lock();
-        try {
-            if (stopping) {
-                t.release();
-                return;
-            }
-            pending.add(t);
-            ready.signal();
-        } finally {
-            lock.unlock();
-        }
+        inbox.offer(t);
     }
 
     void stop() {
-        lock.lock();
-        try {
-            stopping = true;
-            ready.signal();
-        } finally {
-            lock.unlock();
-        }
+        inbox.stop();
     }
 
     @Override
@@ -77,26 +56,21 @@ final class ExpertWorker implements Runnable {
                 execute(batch, batch.get(0).batchKey);
             }
         } finally {
-            lock.lock();
-            try {
-                pending.forEach(Ticket::release);
-                pending.clear();
-            } finally {
-                lock.unlock();
-            }
+            inbox.releaseAll();
             expert.close();
         }
     }
 
     /** The next batch: the most urgent live job and those waiting with its key; null once stopping. */
     private List<Ticket> next() {
-        lock.lock();
+        TreeSet<Ticket> pending = inbox.tickets;
+        inbox.lock.lock();
         try {
             while (true) {
-                while (!stopping && pending.isEmpty()) {
-                    ready.awaitUninterruptibly();
+                while (!inbox.stopping() && pending.isEmpty()) {
+                    inbox.ready.awaitUninterruptibly();
                 }
-                if (stopping) {
+                if (inbox.stopping()) {
                     return null;
                 }
                 pending.removeIf(t -> {
@@ -122,7 +96,7 @@ final class ExpertWorker implements Runnable {
                 return batch;
             }
         } finally {
-            lock.unlock();
+            inbox.lock.unlock();
         }
     }
 

@@ -22,8 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The planner's thread: admits queued requests into free slots (interactive first), steps the
@@ -37,11 +35,8 @@ final class PlannerWorker implements Runnable {
     private final Router router;
     private final PlanLimits limits;
     private final Map<Expert, ExpertWorker> experts;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
-    private final PriorityQueue<Ticket> queue = new PriorityQueue<>(Ticket.ORDER);
+    private final Inbox<PriorityQueue<Ticket>> inbox = new Inbox<>(new PriorityQueue<>(Ticket.ORDER));
     private final List<Admitted> active = new ArrayList<>();
-    private boolean stopping;
 
     PlannerWorker(Planner planner, Router router, PlanLimits limits, Map<Expert, ExpertWorker> experts) {
         this.planner = planner;
@@ -51,27 +46,11 @@ final class PlannerWorker implements Runnable {
     }
 
     void enqueue(Ticket t) {
-        lock.lock();
-        try {
-            if (stopping) {
-                t.release();
-                return;
-            }
-            queue.add(t);
-            ready.signal();
-        } finally {
-            lock.unlock();
-        }
+        inbox.offer(t);
     }
 
     void stop() {
-        lock.lock();
-        try {
-            stopping = true;
-            ready.signal();
-        } finally {
-            lock.unlock();
-        }
+        inbox.stop();
     }
 
     @Override
@@ -90,13 +69,7 @@ final class PlannerWorker implements Runnable {
                 collect();
             }
         } finally {
-            lock.lock();
-            try {
-                queue.forEach(Ticket::release);
-                queue.clear();
-            } finally {
-                lock.unlock();
-            }
+            inbox.releaseAll();
             active.forEach(a -> a.ticket.release());
             planner.close();
         }
@@ -105,12 +78,13 @@ final class PlannerWorker implements Runnable {
     /** Moves queued requests into free slots; waits while there is nothing to do. False once stopping. */
     private boolean admit() {
         List<Ticket> admitted = new ArrayList<>();
-        lock.lock();
+        PriorityQueue<Ticket> queue = inbox.tickets;
+        inbox.lock.lock();
         try {
-            while (!stopping && active.isEmpty() && queue.isEmpty()) {
-                ready.awaitUninterruptibly();
+            while (!inbox.stopping() && active.isEmpty() && queue.isEmpty()) {
+                inbox.ready.awaitUninterruptibly();
             }
-            if (stopping) {
+            if (inbox.stopping()) {
                 return false;
             }
             int free = Math.max(1, planner.slots()) - active.size();
@@ -123,7 +97,7 @@ final class PlannerWorker implements Runnable {
                 }
             }
         } finally {
-            lock.unlock();
+            inbox.lock.unlock();
         }
         for (Ticket t : admitted) {
             t.stage = Ticket.Stage.PLANNING;
