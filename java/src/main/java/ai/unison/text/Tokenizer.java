@@ -108,6 +108,11 @@ public final class Tokenizer implements AutoCloseable {
         return e.getIds();
     }
 
+    /** Ids of {@code text}; with {@code addSpecialTokens} the tokenizer's post-processor adds its tokens (T5: {@code </s>}). */
+    public long[] encode(String text, boolean addSpecialTokens) {
+        return hf.encode(text, addSpecialTokens, false).getIds();
+    }
+
     public List<String> tokens(String text) {
         return List.of(hf.encode(text, false, false).getTokens());
     }
