@@ -1,5 +1,6 @@
 package ai.unison.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,13 +14,20 @@ import java.util.Objects;
  * its version.
  */
 public record Result(String id, Plan plan, Frames frames, Size requested, Size executed, Settings settings,
-                     long seed, Timings timings, Map<String, String> versions) {
+                     long seed, Timings timings, Map<String, String> versions, List<String> notes) {
 
     public Result {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(timings, "timings");
         versions = Map.copyOf(versions);
+        notes = List.copyOf(notes);
+    }
+
+    /** A result without notes. */
+    public Result(String id, Plan plan, Frames frames, Size requested, Size executed, Settings settings,
+                  long seed, Timings timings, Map<String, String> versions) {
+        this(id, plan, frames, requested, executed, settings, seed, timings, versions, List.of());
     }
 
     /** The understanding answer, or null for generation. */

@@ -191,7 +191,8 @@ final class ExpertWorker implements Runnable {
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("planner", plannerVersion);
         versions.put(expert.name(), expert.version());
-        t.succeed(new Result(t.id, t.plan, frames, t.route.requested(), x, t.route.settings(), t.seed, timings, versions));
+        t.succeed(new Result(t.id, t.plan, frames, t.route.requested(), x, t.route.settings(), t.seed, timings, versions,
+                ((Outcome.Done) outcome).notes()));
     }
 
     /** Stage times of one batch attempt, progress, and liveness of its jobs. */

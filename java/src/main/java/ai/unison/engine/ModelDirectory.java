@@ -30,7 +30,8 @@ public final class ModelDirectory {
     private static final Map<String, BiFunction<Path, Options, Planner>> PLANNERS = Map.of(
             PLANNER_ARCHITECTURE, (dir, options) -> LmPlannerAdapter.open(dir, options.device()),
             TINY_PLANNER_ARCHITECTURE, (dir, options) -> LmPlannerAdapter.open(dir, options.device()));
-    private static final Map<String, BiFunction<Path, Options, Expert>> EXPERTS = Map.of();
+    private static final Map<String, BiFunction<Path, Options, Expert>> EXPERTS = Map.of(
+            EXPERT_PIPELINE, (dir, options) -> WanVaceExpert.open(dir, options.device()));
 
     /** The loaded models; the caller owns them until it hands them to an engine. */
     public record Loaded(Planner planner, List<Expert> experts) {}

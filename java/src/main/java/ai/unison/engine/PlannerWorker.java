@@ -168,7 +168,7 @@ final class PlannerWorker implements Runnable {
         }
         Route route;
         try {
-            route = router.route(t.plan, t.overrides);
+            route = router.route(t.plan, t.overrides, t.inputs == null ? List.of() : t.inputs);
         } catch (RouteException e) {
             t.fail(Reason.UNROUTABLE, "request " + t.id + " (" + t.plan.task() + "): " + e.getMessage(), e);
             t.release();

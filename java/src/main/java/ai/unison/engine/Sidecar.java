@@ -57,6 +57,8 @@ final class Sidecar {
         for (Map.Entry<String, String> e : result.versions().entrySet()) {
             v.put(e.getKey(), e.getValue());
         }
+        ArrayNode notes = root.putArray("notes");
+        result.notes().forEach(notes::add);
         ArrayNode files = root.putArray("outputs");
         outputs.forEach(files::add);
         root.putNull("error");

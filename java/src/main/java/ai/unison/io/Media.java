@@ -60,6 +60,37 @@ public final class Media {
         return Torch.fromBytes(MediaPixels.rgb(image), image.getHeight(), image.getWidth(), 3);
     }
 
+    /**
+     * Width, height and frame count of an image or video file, for sizing an output after it: images
+     * read only their header; videos are decoded (one frame kept). Errors as the readers'.
+     */
+    public static int[] dimensions(Path file) {
+        String ext = MediaFiles.extension(file);
+        if (!MediaFiles.IMAGE_EXTENSIONS.contains(ext)) {
+            try (NativeScope scope = NativeScope.open()) {
+                Video v = readVideo(file, 1);
+                long[] s = Torch.shape(v.frames());
+                return new int[] {(int) s[2], (int) s[1], v.sourceFrames()};
+            }
+        }
+        MediaFiles.requireReadable(file);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new MediaException(file, "not a PNG or JPEG image (unrecognised data)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0), 1};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new MediaException(file, "corrupt, truncated or unsupported image data (" + e.getMessage() + ")", e);
+        }
+    }
+
     private static BufferedImage readBufferedImage(Path file, MediaLimits limits) {
         MediaFiles.requireReadable(file);
         if (!MediaFiles.IMAGE_EXTENSIONS.contains(MediaFiles.extension(file))) {

@@ -1,5 +1,6 @@
 package ai.unison.route;
 
+import ai.unison.api.Input;
 import ai.unison.api.Plan;
 import ai.unison.api.Settings;
 import ai.unison.api.Size;
@@ -39,6 +40,15 @@ public interface Expert extends AutoCloseable {
      * first visual attachment's size, else the expert's default. Images have 1 frame. All fields set.
      */
     Size snap(Plan plan, Size requested);
+
+    /**
+     * {@link #snap(Plan, Size)} with the attachments' contents at hand (index i is
+     * {@code plan.attachments().get(i)}), for experts that size outputs after their inputs; it may read
+     * image headers or probe a video, nothing heavier. By default the attachments are not looked at.
+     */
+    default Size snap(Plan plan, Size requested, List<Input> inputs) {
+        return snap(plan, requested);
+    }
 
     /** Jobs with equal keys may share a batch. */
     default Object batchKey(Job job) {

@@ -1,5 +1,6 @@
 package ai.unison.route;
 
+import ai.unison.api.Input;
 import ai.unison.api.Overrides;
 import ai.unison.api.Plan;
 import ai.unison.api.Size;
@@ -55,6 +56,11 @@ public final class Router {
      * @throws RouteException naming the task and the installed experts when none serves it
      */
     public Route route(Plan plan, Overrides overrides) {
+        return route(plan, overrides, List.of());
+    }
+
+    /** {@link #route(Plan, Overrides)} with the attachments' contents, which the expert may size its output after. */
+    public Route route(Plan plan, Overrides overrides, List<Input> inputs) {
         Task task = plan.task();
         if (task.isUnderstanding()) {
             throw new IllegalArgumentException(task + " is answered by the planner, not routed to an expert");
@@ -68,7 +74,7 @@ public final class Router {
                 overrides.width() != null ? overrides.width() : plan.width(),
                 overrides.width() != null ? overrides.height() : plan.height(),
                 video ? (overrides.frames() != null ? overrides.frames() : plan.frames()) : Integer.valueOf(1));
-        Size executed = expert.snap(plan, requested);
+        Size executed = inputs.isEmpty() ? expert.snap(plan, requested) : expert.snap(plan, requested, inputs);
         if (executed == null || !executed.complete() || (!video && executed.frames() != 1)) {
             throw new IllegalStateException("expert '" + expert.name() + "' snapped " + requested + " for " + task
                     + " to " + executed + "; it must set width, height and frames (1 for images)");

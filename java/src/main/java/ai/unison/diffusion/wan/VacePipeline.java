@@ -330,17 +330,9 @@ public final class VacePipeline implements AutoCloseable {
         try (NativeScope scope = NativeScope.open()) {
             int len = defaults.maxSequenceLength;
             int b = prompts.size();
-            long[] ids = new long[b * len];
-            long[] mask = new long[b * len];
-            int pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(0);
-            for (int i = 0; i < b; i++) {
-                long[] tok = tokenizer.encode(clean(prompts.get(i)), true);
-                int m = Math.min(tok.length, len);
-                for (int j = 0; j < len; j++) {
-                    ids[i * len + j] = j < m ? tok[j] : pad;
-                    mask[i * len + j] = j < m ? 1 : 0;
-                }
-            }
+            PromptIds t = tokenize(tokenizer, prompts, len);
+            long[] ids = t.ids();
+            long[] mask = t.mask();
             Tensor embeds = textEncoder.promptEmbeds(Torch.fromLongs(ids, b, len), Torch.fromLongs(mask, b, len))
                     .to(transformer.dtype().scalarType());
             if (projector != null) {
@@ -358,8 +350,32 @@ public final class VacePipeline implements AutoCloseable {
         }
     }
 
+    /** Token ids and attention mask of a batch of prompts, each {@code [B·L]} row-major. */
+    public record PromptIds(long[] ids, long[] mask, int length) {}
+
+    /**
+     * The UMT5 input as the Wan pipelines make it: each prompt cleaned, tokenised with the tokenizer's
+     * special tokens, truncated to {@code maxLength} and padded with the pad token (id 0 without one).
+     * Trainers use this too, so that training and inference see the same ids.
+     */
+    public static PromptIds tokenize(Tokenizer tokenizer, List<String> prompts, int maxLength) {
+        int b = prompts.size();
+        long[] ids = new long[b * maxLength];
+        long[] mask = new long[b * maxLength];
+        int pad = tokenizer.padToken().flatMap(tokenizer::tokenId).orElse(0);
+        for (int i = 0; i < b; i++) {
+            long[] tok = tokenizer.encode(clean(prompts.get(i)), true);
+            int m = Math.min(tok.length, maxLength);
+            for (int j = 0; j < maxLength; j++) {
+                ids[i * maxLength + j] = j < m ? tok[j] : pad;
+                mask[i * maxLength + j] = j < m ? 1 : 0;
+            }
+        }
+        return new PromptIds(ids, mask, maxLength);
+    }
+
     /** diffusers' prompt_clean: HTML entities unescaped, whitespace collapsed, trimmed. */
-    static String clean(String prompt) {
+    public static String clean(String prompt) {
         String s = prompt.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
                 .replace("&#39;", "'");
         return s.replaceAll("\\s+", " ").strip();
