@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code unison eval MODEL}: scores a shipped model on an evaluation file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model on a data file.",
-        subcommands = {EvalCommand.Planner.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.Planner.class, EvalShapesCommand.class, CommandLine.HelpCommand.class})
 final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
