@@ -75,7 +75,15 @@ final class LmPlannerAdapter implements Planner {
                 return false;
             }
             LmPlanner.Planned p = f.join();
-            if (p.ok()) {
+            PlanTask task = e.getKey();
+            if (p.ok() && p.plan().task().isUnderstanding() && task.answer() && planner.seesImages()
+                    && !task.inputs().isEmpty()) {
+                try {
+                    task.complete(planner.answerWithVision(task.prepared(), task.inputs()), null);
+                } catch (RuntimeException ex) {
+                    task.fail(ex);
+                }
+            } else if (p.ok()) {
                 e.getKey().complete(p.output(), null);
             } else {
                 e.getKey().fail(new PlanException(p.error()));

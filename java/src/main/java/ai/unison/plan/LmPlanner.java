@@ -11,6 +11,7 @@ import ai.unison.lm.GenerationOptions;
 import ai.unison.lm.LogitsProcessor;
 import ai.unison.lm.Qwen2;
 import ai.unison.lm.Qwen2_5_VL;
+import ai.unison.vision.Qwen2VLImageProcessor;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.Torch;
 import ai.unison.text.ChatTemplate;
@@ -78,6 +79,7 @@ public final class LmPlanner implements AutoCloseable {
     private final BitSet endSet = new BitSet();
     private final SignalConstraint constraint;
     private final boolean owns;
+    private Qwen2VLImageProcessor processor;
 
     /**
      * A planner over a loaded model and tokenizer; when {@code owns} is true, {@link #close} closes both.
@@ -155,7 +157,11 @@ public final class LmPlanner implements AutoCloseable {
         try {
             boolean vl = Json.readTree(dir.resolve("config.json")).has("vision_config");
             model = vl ? Qwen2_5_VL.load(dir, dtype, device) : Qwen2.load(dir, dtype, device);
-            return new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, maxBatch, 1024, 96, true);
+            LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, maxBatch, 1024, 96, true);
+            if (vl && Files.isRegularFile(dir.resolve("preprocessor_config.json"))) {
+                planner.withVision(Qwen2VLImageProcessor.load(dir));
+            }
+            return planner;
         } catch (RuntimeException e) {
             if (model != null) {
                 model.close();
@@ -169,6 +175,31 @@ public final class LmPlanner implements AutoCloseable {
     public static String prompt(String requestText) {
         return ChatTemplate.render(List.of(ChatTemplate.Message.system(SYSTEM_PROMPT),
                 ChatTemplate.Message.user(requestText)), true);
+    }
+
+    /** Lets a Qwen2.5-VL planner answer understanding requests looking at their attachments. */
+    public LmPlanner withVision(Qwen2VLImageProcessor processor) {
+        if (!(model instanceof Qwen2_5_VL)) {
+            throw new IllegalStateException("only a Qwen2.5-VL planner can look at images; this one is " + model);
+        }
+        this.processor = processor;
+        return this;
+    }
+
+    /** Whether understanding answers can look at the attachments ({@link #answerWithVision}). */
+    public boolean seesImages() {
+        return processor != null;
+    }
+
+    /**
+     * The answer to an understanding request from the vision-language model given its attachments'
+     * contents (greedy, at most the planner's output length). Runs on the planner's thread.
+     */
+    public String answerWithVision(RequestText.Prepared request, List<ai.unison.api.Input> inputs) {
+        if (processor == null) {
+            throw new IllegalStateException("this planner has no vision processor");
+        }
+        return VisionAnswer.answer((Qwen2_5_VL) model, tokenizer, processor, request, inputs, maxNewTokens, endIds);
     }
 
     public Tokenizer tokenizer() {

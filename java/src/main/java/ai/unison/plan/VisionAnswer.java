@@ -1,0 +1,124 @@
+package ai.unison.plan;
+
+import ai.unison.api.Attachment;
+import ai.unison.api.Frames;
+import ai.unison.api.Input;
+import ai.unison.io.Media;
+import ai.unison.io.Video;
+import ai.unison.lm.Qwen2_5_VL;
+import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Torch;
+import ai.unison.text.Tokenizer;
+import ai.unison.vision.Qwen2VLImageProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Answers an understanding request with the vision-language model looking at its attachments: each
+ * {@code <IMGPAD>} / {@code <VIDPAD>} placeholder of the prepared text becomes
+ * {@code <|vision_start|>} + one {@code <|image_pad|>} (or {@code <|video_pad|>}) per merged vision
+ * token + {@code <|vision_end|>}, as Qwen2.5-VL's processor expands them; images go through
+ * {@link Qwen2VLImageProcessor}, videos are sampled at 2 fps (Qwen2-VL's default) first. Planning
+ * itself never opens attachments; this runs after the plan says the request is understanding.
+ */
+public final class VisionAnswer {
+    public static final String VISION_START = "<|vision_start|>";
+    public static final String VISION_END = "<|vision_end|>";
+    public static final String IMAGE_PAD = "<|image_pad|>";
+    public static final String VIDEO_PAD = "<|video_pad|>";
+    /** Frames read from a video attachment before sampling. */
+    static final int MAX_VIDEO_FRAMES = 1024;
+    /** Frame rate assumed for videos given as pixels. */
+    static final double PIXELS_FPS = 24.0;
+
+    private VisionAnswer() {
+    }
+
+    /**
+     * The greedy answer (special tokens removed, trimmed) of {@code model} to a prepared request whose
+     * attachments' contents are {@code inputs} (in plan order).
+     */
+    public static String answer(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor,
+                                RequestText.Prepared request, List<Input> inputs, int maxNewTokens, Set<Long> endIds) {
+        if (inputs.size() != request.attachments().size()) {
+            throw new IllegalArgumentException("request names " + request.attachments().size() + " attachments but "
+                    + inputs.size() + " were given");
+        }
+        try (NativeScope scope = NativeScope.open()) {
+            List<Qwen2VLImageProcessor.Processed> images = new ArrayList<>();
+            List<Qwen2VLImageProcessor.Processed> videos = new ArrayList<>();
+            List<Double> secondsPerGrid = new ArrayList<>();
+            int merge = processor.mergeSize();
+            StringBuilder text = new StringBuilder();
+            String rest = request.text();
+            int index = 0;
+            while (true) {
+                int img = rest.indexOf(SignalGrammar.IMGPAD);
+                int vid = rest.indexOf(SignalGrammar.VIDPAD);
+                int at = img < 0 ? vid : vid < 0 ? img : Math.min(img, vid);
+                if (at < 0) {
+                    break;
+                }
+                boolean video = at == vid;
+                text.append(rest, 0, at);
+                rest = rest.substring(at + (video ? SignalGrammar.VIDPAD : SignalGrammar.IMGPAD).length());
+                if (index >= inputs.size()) {
+                    throw new IllegalArgumentException("request text has more placeholders than attachments");
+                }
+                Attachment a = request.attachments().get(index);
+                Qwen2VLImageProcessor.Processed p;
+                if (video) {
+                    double[] fps = new double[1];
+                    p = processor.frames(sampled(inputs.get(index), a, fps));
+                    videos.add(p);
+                    secondsPerGrid.add(model.config().vision().temporalPatch() / fps[0]);
+                } else {
+                    p = processor.image(image(inputs.get(index), a));
+                    images.add(p);
+                }
+                text.append(VISION_START).append((video ? VIDEO_PAD : IMAGE_PAD).repeat(p.tokens(merge))).append(VISION_END);
+                index++;
+            }
+            text.append(rest);
+            long[] ids = tokenizer.encode(LmPlanner.prompt(text.toString()));
+            long eos = endIds.iterator().next();
+            long[] out = model.generateGreedy(ids, new Qwen2_5_VL.Vision(images, videos, secondsPerGrid), maxNewTokens, eos);
+            int n = out.length;
+            while (n > 0 && endIds.contains(out[n - 1])) {
+                n--;
+            }
+            return tokenizer.decode(java.util.Arrays.copyOf(out, n), true).strip();
+        }
+    }
+
+    /** An image attachment as uint8 [H, W, 3]. */
+    private static Tensor image(Input input, Attachment a) {
+        if (input instanceof Input.Pixels p) {
+            Frames f = p.frames();
+            return Torch.fromBytes(f.toBytes(), f.count(), f.height(), f.width(), f.channels()).select(0, 0);
+        }
+        if (input instanceof Input.File file) {
+            return Media.readImage(file.path());
+        }
+        throw new IllegalArgumentException("attachment " + a.index() + " '" + a.path() + "' must be a file or pixels here");
+    }
+
+    /** A video attachment sampled as Qwen2-VL samples video: uint8 [n, H, W, 3]; {@code fps[0]} gets the sampled rate. */
+    private static Tensor sampled(Input input, Attachment a, double[] fps) {
+        Video video;
+        if (input instanceof Input.Pixels p) {
+            Frames f = p.frames();
+            video = new Video(Torch.fromBytes(f.toBytes(), f.count(), f.height(), f.width(), f.channels()), PIXELS_FPS,
+                    f.count());
+        } else if (input instanceof Input.File file) {
+            video = Media.readVideo(file.path(), MAX_VIDEO_FRAMES);
+        } else {
+            throw new IllegalArgumentException("attachment " + a.index() + " '" + a.path() + "' must be a file or pixels here");
+        }
+        Tensor frames = Media.sampleFrames(video);
+        fps[0] = frames.size(0) / (double) video.frameCount() * video.fps();
+        return frames;
+    }
+}
