@@ -3,10 +3,12 @@ package ai.unison.engine;
 import ai.unison.api.PlanException;
 import ai.unison.api.UnisonException;
 import ai.unison.plan.LmPlanner;
+import ai.unison.route.HiddenStates;
 import ai.unison.route.PlanTask;
 import ai.unison.route.Planner;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.Devices;
+import ai.unison.runtime.NativeScope;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ final class LmPlannerAdapter implements Planner {
     private final LmPlanner.Session session;
     private final String version;
     private final Map<PlanTask, CompletableFuture<LmPlanner.Planned>> pending = new LinkedHashMap<>();
+    private volatile boolean hiddenStates;
 
     LmPlannerAdapter(LmPlanner planner, String version) {
         this.planner = planner;
@@ -35,6 +38,16 @@ final class LmPlannerAdapter implements Planner {
     static Planner open(Path dir, String device) {
         LmPlanner p = LmPlanner.open(dir, DType.FLOAT32, Devices.parse(device), SLOTS);
         return new LmPlannerAdapter(p, dir.getFileName() + " (" + p + ")");
+    }
+
+    /** The planner's hidden-state width (what a projector reads), 0 when the model has none. */
+    int hiddenSize() {
+        return planner.hiddenSize();
+    }
+
+    /** Whether generation plans carry the planner's last hidden states ({@link HiddenStates}) to the expert. */
+    void emitHiddenStates(boolean on) {
+        this.hiddenStates = on;
     }
 
     @Override
@@ -83,6 +96,15 @@ final class LmPlannerAdapter implements Planner {
                 } catch (RuntimeException ex) {
                     task.fail(ex);
                 }
+            } else if (p.ok() && hiddenStates && !p.plan().task().isUnderstanding()) {
+                HiddenStates h;
+                try (NativeScope scope = NativeScope.open()) {
+                    h = new HiddenStates(NativeScope.own(planner.hiddenStates(task.prepared(), p.output())));
+                } catch (RuntimeException ex) {
+                    task.fail(ex);
+                    return true;
+                }
+                task.complete(p.output(), h);
             } else if (p.ok()) {
                 e.getKey().complete(p.output(), null);
             } else {

@@ -72,12 +72,30 @@ public final class ModelDirectory {
                     experts.add(loader.apply(e.dir(), options));
                 }
             }
+            connectProjectors(planner, experts);
         } catch (RuntimeException | Error e) {
             experts.forEach(Expert::close);
             planner.close();
             throw e;
         }
         return new Loaded(planner, experts);
+    }
+
+    /**
+     * When an expert has Unison's projector, the planner sends its last hidden states with every
+     * generation plan; the projector's input width must be the planner's hidden size.
+     */
+    private static void connectProjectors(Planner planner, List<Expert> experts) {
+        for (Expert e : experts) {
+            if (e instanceof WanVaceExpert w && w.pipeline().projectorInputs() > 0 && planner instanceof LmPlannerAdapter p) {
+                if (p.hiddenSize() != w.pipeline().projectorInputs()) {
+                    throw new UnisonException(UnisonException.Reason.MISSING_MODEL, "the projector of "
+                            + w.pipeline().root() + " reads " + w.pipeline().projectorInputs()
+                            + "-wide planner states, but the planner " + p.version() + " has hidden size " + p.hiddenSize());
+                }
+                p.emitHiddenStates(true);
+            }
+        }
     }
 
     private static String describe(List<ModelIndex.Entry> found) {

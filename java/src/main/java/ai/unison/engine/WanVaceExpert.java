@@ -18,6 +18,7 @@ import ai.unison.runtime.Devices;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
 import ai.unison.route.Expert;
+import ai.unison.route.HiddenStates;
 import ai.unison.route.Job;
 import ai.unison.route.Outcome;
 import ai.unison.route.Snap;
@@ -158,7 +159,8 @@ public final class WanVaceExpert implements Expert {
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
             try {
-                requests.add(new VacePipeline.Request(job.plan(), read(job), job.seed(), null));
+                Tensor hidden = job.conditioning() instanceof HiddenStates h ? h.states() : null;
+                requests.add(new VacePipeline.Request(job.plan(), read(job), job.seed(), hidden));
                 rows.add(i);
             } catch (RuntimeException e) {
                 outcomes[i] = Outcome.failed(e);

@@ -22,6 +22,16 @@ public interface CausalLM extends AutoCloseable {
      */
     Tensor stepLogits(Tensor inputIds, KVCache.Step step);
 
+    /** The last hidden states [1, T, hidden] (after the final norm) of one sequence, without a cache. */
+    default Tensor lastHiddenStates(long[] ids) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose hidden states");
+    }
+
+    /** The width of {@link #lastHiddenStates}, or 0 when the model does not expose them. */
+    default int hiddenSize() {
+        return 0;
+    }
+
     @Override
     void close();
 }

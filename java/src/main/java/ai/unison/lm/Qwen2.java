@@ -192,6 +192,23 @@ public final class Qwen2 implements CausalLM {
         return h;
     }
 
+    @Override
+    public Tensor lastHiddenStates(long[] ids) {
+        try (ai.unison.runtime.NativeScope step = ai.unison.runtime.NativeScope.open()) {
+            Tensor input = Torch.fromLongs(ids, 1, ids.length).to(device, ScalarType.Long);
+            Tensor pos = torch.arange(Torch.scalar(ids.length), Torch.options(ScalarType.Long)).unsqueeze(0).to(device, ScalarType.Long);
+            if (config.mropeSection() != null) {
+                pos = pos.unsqueeze(0).expand(3, 1, ids.length);
+            }
+            return step.keep(forward(embed(input), pos, Attention.Mask.CAUSAL, null, null));
+        }
+    }
+
+    @Override
+    public int hiddenSize() {
+        return config.hiddenSize();
+    }
+
     /** The LM head: float32 logits {@code [..., vocab]} of hidden states {@code [..., hidden]}. */
     public Tensor logits(Tensor hidden) {
         return lmHead.forward(hidden).to(ScalarType.Float);

@@ -194,6 +194,16 @@ public final class Qwen2_5_VL implements CausalLM {
         }
     }
 
+    @Override
+    public Tensor lastHiddenStates(long[] ids) {
+        return lastHiddenStates(ids, Vision.NONE);
+    }
+
+    @Override
+    public int hiddenSize() {
+        return text.hiddenSize();
+    }
+
     /**
      * Greedy decoding of one prompt with vision inputs through a one-slot KV cache: the prompt's
      * prefill, then each new token at cache position + delta on all three axes. Returns the new ids.

@@ -202,6 +202,23 @@ public final class LmPlanner implements AutoCloseable {
         return VisionAnswer.answer((Qwen2_5_VL) model, tokenizer, processor, request, inputs, maxNewTokens, endIds);
     }
 
+    /** The width of {@link #hiddenStates}, 0 when the model has none. */
+    public int hiddenSize() {
+        return model.hiddenSize();
+    }
+
+    /**
+     * Unison's conditioning for the generation expert: the model's last hidden states [1, S, hidden]
+     * over the planning prompt of {@code request} followed by the planner's output {@code output}.
+     */
+    public Tensor hiddenStates(RequestText.Prepared request, String output) {
+        long[] prompt = tokenizer.encode(prompt(request.text()));
+        long[] out = tokenizer.encode(output);
+        long[] ids = Arrays.copyOf(prompt, prompt.length + out.length);
+        System.arraycopy(out, 0, ids, prompt.length, out.length);
+        return model.lastHiddenStates(ids);
+    }
+
     public Tokenizer tokenizer() {
         return tokenizer;
     }

@@ -62,6 +62,37 @@ class LmPlannerAdapterTest {
     }
 
     @Test
+    void aProjectorMustReadThePlannersHiddenWidth() {
+        writePlanner();
+        ai.unison.diffusion.wan.TinyVaceFolder.write(models.resolve("wan-vace-tiny"), 24);
+        UnisonException e = assertThrows(UnisonException.class, () -> Unison.open(models, Options.defaults()).close());
+        assertTrue(e.getMessage().contains("reads 24-wide planner states, but the planner"), e.getMessage());
+    }
+
+    @Test
+    void thePlannerGivesItsLastHiddenStatesOverPromptAndPlan() {
+        writePlanner();
+        try (ai.unison.plan.LmPlanner p = ai.unison.plan.LmPlanner.open(models.resolve("planner-tiny"), DType.FLOAT32,
+                new org.bytedeco.pytorch.Device("cpu"), 1);
+             ai.unison.runtime.NativeScope s = ai.unison.runtime.NativeScope.open()) {
+            var prepared = ai.unison.plan.RequestText.prepare("a red circle", List.of());
+            var h = p.hiddenStates(prepared, "<CFI>");
+            long prompt = p.tokenizer().encode(ai.unison.plan.LmPlanner.prompt(prepared.text())).length;
+            assertEquals(List.of(1L, prompt + 1, 32L), java.util.Arrays.stream(ai.unison.runtime.Torch.shape(h)).boxed().toList());
+            assertEquals(32, p.hiddenSize());
+        }
+    }
+
+    @Test
+    void theEngineRunsGenerationWithThePlannerAndAProjectorExpert() {
+        writePlanner();
+        ai.unison.diffusion.wan.TinyVaceFolder.write(models.resolve("wan-vace-tiny"), 32);
+        try (Unison unison = Unison.open(models, Options.defaults())) {
+            assertTrue(unison.versions().toString().contains("projector"), unison.versions().toString());
+        }
+    }
+
+    @Test
     void missingExpertIsAClearErrorThatListsWhatIsInstalled() {
         writePlanner();
         try (Unison unison = Unison.open(models, Options.defaults())) {

@@ -203,6 +203,11 @@ public final class VacePipeline implements AutoCloseable {
         return projector != null;
     }
 
+    /** The planner hidden size the projector reads, 0 without a projector. */
+    public int projectorInputs() {
+        return projector == null ? 0 : projector.config().inDim();
+    }
+
     /** Pixels per side step the model accepts: VAE spatial factor × transformer patch. */
     public int sizeMultiple() {
         return vae.config().spatialFactor() * transformer.config().patchSize().get(1);

@@ -31,6 +31,11 @@ public final class TinyVaceFolder {
     }
 
     public static Path write(Path root, boolean projector) {
+        return write(root, projector ? 24 : 0);
+    }
+
+    /** With Unison's projector reading {@code projectorInputs}-wide planner states (none when 0). */
+    public static Path write(Path root, int projectorInputs) {
         try {
             WanTransformerConfig t = WanTransformerConfig.read(TestFixtures.dir("wan-vace-tiny").resolve("config.json"));
             WanVACETransformer3DModel.writeRandom(t, root.resolve("transformer"), 11);
@@ -49,8 +54,8 @@ public final class TinyVaceFolder {
                 new UMT5EncoderModel(p.weights(rng, ParameterInit.standard(0.1)), UMT5Config.read(text.resolve("config.json")));
                 p.save(text.resolve("model.safetensors"), DType.FLOAT32, Map.of());
             }
-            if (projector) {
-                ProjMLP.writeRandom(new ProjMLP.Config(24, 32, null, null, null), root.resolve("proj_mlp"), 14);
+            if (projectorInputs > 0) {
+                ProjMLP.writeRandom(new ProjMLP.Config(projectorInputs, 32, null, null, null), root.resolve("proj_mlp"), 14);
             }
             Files.createDirectories(root.resolve("scheduler"));
             Files.writeString(root.resolve("scheduler/scheduler_config.json"), """
