@@ -103,6 +103,7 @@ final class RunCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "%s %s (asked %s), seed %d, %d steps, %.1f s%n", result.plan().task(),
                         result.executed(), result.requested(), result.seed(), result.settings().steps(),
                         result.timings().total().toMillis() / 1000.0);
+                result.notes().forEach(n -> stdout.println("note: " + n));
             }
         }
         stdout.flush();
