@@ -45,6 +45,18 @@ final class LinearCombination {
         return this;
     }
 
+    int size() {
+        return tensors.size();
+    }
+
+    Tensor tensor(int i) {
+        return tensors.get(i);
+    }
+
+    double coefficient(int i) {
+        return coefficients.get(i);
+    }
+
     /** The combination as a new tensor in the dtype of {@code like} (the sample's). */
     Tensor eval(Tensor like) {
         int first = -1;

@@ -19,7 +19,9 @@ import java.util.function.IntUnaryOperator;
  * higher-order terms. Upstream recomputes that first-order part from a stored copy of the previous
  * sample instead; the result is the same whenever the sample passed in is the previous step's result,
  * as in every sampling loop, and this way the scheduler keeps no copy of the sample, a step is one
- * linear combination (five passes at order 2 instead of eight), and changes a caller makes to the
+ * linear combination (five passes at order 2 instead of eight; with float32 CPU latents and a full
+ * history, three: the converted output, one {@code torch.mv} over the history rows, one add of the
+ * sample, see {@link History#eval}), and changes a caller makes to the
  * latents between steps are kept. State between steps: the converted model outputs (x0 with
  * {@code predict_x0}) of the last {@code solver_order + 1} steps. The scalar coefficients follow
  * upstream's float32 arithmetic, including its small linear solves.
@@ -157,7 +159,7 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
             int n = timesteps.length;
             int wanted = lowerOrderFinal ? Math.min(order, n - i) : order;
             thisOrder = Math.min(wanted, lowerOrderNums + 1);
-            Tensor prev = predictor(i, thisOrder, corrected).eval(sample);
+            Tensor prev = history.eval(predictor(i, thisOrder, corrected), sample);
             if (lowerOrderNums < order) {
                 lowerOrderNums++;
             }
@@ -358,5 +360,6 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
     @Override
     public void close() {
         resetState();
+        history.close();
     }
 }

@@ -31,6 +31,33 @@ class SchedulerBehaviourTest {
         }
     }
 
+    /** Wan's UniPC over float32 latents (history combined with torch.mv) and over float64 (pass by pass). */
+    private static float[][] wanUniPC(int steps, org.bytedeco.pytorch.global.torch.ScalarType dtype) {
+        try (NativeScope scope = NativeScope.open(); Rng rng = new Rng(11);
+             Scheduler s = Schedulers.wanUniPC(5.0)) {
+            s.setTimesteps(steps);
+            Tensor x = rng.randn(1, 4, 3, 5).to(dtype);
+            Tensor v = rng.randn(1, 4, 3, 5).to(dtype);
+            float[][] trajectory = new float[steps][];
+            int k = 0;
+            for (double t : s.timesteps()) {
+                Tensor out = x.mul(Torch.scalar(0.2)).add(v);
+                x = s.step(out, t, x, NoiseSource.none());
+                trajectory[k++] = Torch.toFloats(x);
+            }
+            return trajectory;
+        }
+    }
+
+    @Test
+    void uniPCHistoryAsOneMatrixVectorProductMatchesThePassByPassCombination() {
+        float[][] viaMv = wanUniPC(10, org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        float[][] passByPass = wanUniPC(10, org.bytedeco.pytorch.global.torch.ScalarType.Double);
+        for (int i = 0; i < viaMv.length; i++) {
+            assertArrayEquals(passByPass[i], viaMv[i], 1e-5f, "step " + i);
+        }
+    }
+
     @Test
     void setTimestepsStartsAFreshRunWithTheSameResult() {
         for (String name : ALL) {
