@@ -149,7 +149,7 @@ final class EvalShapesCommand implements Callable<Integer> {
     private ai.unison.world.Media answer(Unison unison, Query q, Map<String, Integer> failures, PrintWriter stderr) {
         Request.Builder b = Request.builder(q.text());
         for (ai.unison.world.Media m : q.attachments()) {
-            b.attach(frames(m));
+            b.attach(ai.unison.world.Media.pixels(m));
         }
         if (steps != null) {
             b.overrides(new Overrides(null, steps, null, null, null, null, null, null));
@@ -165,24 +165,6 @@ final class EvalShapesCommand implements Callable<Integer> {
             stderr.println("request failed: " + q.text() + ": " + ex.getMessage());
             return new ai.unison.world.Media.Text("");
         }
-    }
-
-    static Frames frames(ai.unison.world.Media m) {
-        List<Frame> list;
-        if (m instanceof ai.unison.world.Media.Image img) {
-            list = List.of(img.frame());
-        } else if (m instanceof ai.unison.world.Media.Video v) {
-            list = v.frames();
-        } else {
-            throw new IllegalArgumentException("text is not an attachment");
-        }
-        int w = list.get(0).width();
-        int h = list.get(0).height();
-        byte[] data = new byte[list.size() * w * h * 3];
-        for (int i = 0; i < list.size(); i++) {
-            System.arraycopy(list.get(i).toBytes(), 0, data, i * w * h * 3, w * h * 3);
-        }
-        return Frames.of(list.size(), h, w, 3, data);
     }
 
     static ai.unison.world.Media media(Frames f) {

@@ -36,61 +36,75 @@ public final class VisionAnswer {
     private VisionAnswer() {
     }
 
+    /** A prompt ready for the model: token ids with expanded vision pads, and the processed attachments. */
+    public record VisionPrompt(long[] ids, Qwen2_5_VL.Vision vision) {}
+
     /**
      * The greedy answer (special tokens removed, trimmed) of {@code model} to a prepared request whose
      * attachments' contents are {@code inputs} (in plan order).
      */
     public static String answer(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor,
                                 RequestText.Prepared request, List<Input> inputs, int maxNewTokens, Set<Long> endIds) {
-        if (inputs.size() != request.attachments().size()) {
-            throw new IllegalArgumentException("request names " + request.attachments().size() + " attachments but "
-                    + inputs.size() + " were given");
-        }
         try (NativeScope scope = NativeScope.open()) {
-            List<Qwen2VLImageProcessor.Processed> images = new ArrayList<>();
-            List<Qwen2VLImageProcessor.Processed> videos = new ArrayList<>();
-            List<Double> secondsPerGrid = new ArrayList<>();
-            int merge = processor.mergeSize();
-            StringBuilder text = new StringBuilder();
-            String rest = request.text();
-            int index = 0;
-            while (true) {
-                int img = rest.indexOf(SignalGrammar.IMGPAD);
-                int vid = rest.indexOf(SignalGrammar.VIDPAD);
-                int at = img < 0 ? vid : vid < 0 ? img : Math.min(img, vid);
-                if (at < 0) {
-                    break;
-                }
-                boolean video = at == vid;
-                text.append(rest, 0, at);
-                rest = rest.substring(at + (video ? SignalGrammar.VIDPAD : SignalGrammar.IMGPAD).length());
-                if (index >= inputs.size()) {
-                    throw new IllegalArgumentException("request text has more placeholders than attachments");
-                }
-                Attachment a = request.attachments().get(index);
-                Qwen2VLImageProcessor.Processed p;
-                if (video) {
-                    double[] fps = new double[1];
-                    p = processor.frames(sampled(inputs.get(index), a, fps));
-                    videos.add(p);
-                    secondsPerGrid.add(model.config().vision().temporalPatch() / fps[0]);
-                } else {
-                    p = processor.image(image(inputs.get(index), a));
-                    images.add(p);
-                }
-                text.append(VISION_START).append((video ? VIDEO_PAD : IMAGE_PAD).repeat(p.tokens(merge))).append(VISION_END);
-                index++;
-            }
-            text.append(rest);
-            long[] ids = tokenizer.encode(LmPlanner.prompt(text.toString()));
+            VisionPrompt p = prompt(model.config(), tokenizer, processor, request, inputs, null);
             long eos = endIds.iterator().next();
-            long[] out = model.generateGreedy(ids, new Qwen2_5_VL.Vision(images, videos, secondsPerGrid), maxNewTokens, eos);
+            long[] out = model.generateGreedy(p.ids(), p.vision(), maxNewTokens, eos);
             int n = out.length;
             while (n > 0 && endIds.contains(out[n - 1])) {
                 n--;
             }
             return tokenizer.decode(java.util.Arrays.copyOf(out, n), true).strip();
         }
+    }
+
+    /**
+     * The planner-format prompt ({@link LmPlanner#prompt}) of a request with its placeholders expanded
+     * to vision tokens, followed by {@code answer} when not null (for training). Tensors belong to the
+     * caller's scope.
+     */
+    public static VisionPrompt prompt(Qwen2_5_VL.Config config, Tokenizer tokenizer, Qwen2VLImageProcessor processor,
+                                      RequestText.Prepared request, List<Input> inputs, String answer) {
+        if (inputs.size() != request.attachments().size()) {
+            throw new IllegalArgumentException("request names " + request.attachments().size() + " attachments but "
+                    + inputs.size() + " were given");
+        }
+        List<Qwen2VLImageProcessor.Processed> images = new ArrayList<>();
+        List<Qwen2VLImageProcessor.Processed> videos = new ArrayList<>();
+        List<Double> secondsPerGrid = new ArrayList<>();
+        int merge = processor.mergeSize();
+        StringBuilder text = new StringBuilder();
+        String rest = request.text();
+        int index = 0;
+        while (true) {
+            int img = rest.indexOf(SignalGrammar.IMGPAD);
+            int vid = rest.indexOf(SignalGrammar.VIDPAD);
+            int at = img < 0 ? vid : vid < 0 ? img : Math.min(img, vid);
+            if (at < 0) {
+                break;
+            }
+            boolean video = at == vid;
+            text.append(rest, 0, at);
+            rest = rest.substring(at + (video ? SignalGrammar.VIDPAD : SignalGrammar.IMGPAD).length());
+            if (index >= inputs.size()) {
+                throw new IllegalArgumentException("request text has more placeholders than attachments");
+            }
+            Attachment a = request.attachments().get(index);
+            Qwen2VLImageProcessor.Processed p;
+            if (video) {
+                double[] fps = new double[1];
+                p = processor.frames(sampled(inputs.get(index), a, fps));
+                videos.add(p);
+                secondsPerGrid.add(config.vision().temporalPatch() / fps[0]);
+            } else {
+                p = processor.image(image(inputs.get(index), a));
+                images.add(p);
+            }
+            text.append(VISION_START).append((video ? VIDEO_PAD : IMAGE_PAD).repeat(p.tokens(merge))).append(VISION_END);
+            index++;
+        }
+        text.append(rest);
+        String prompt = LmPlanner.prompt(text.toString()) + (answer == null ? "" : answer);
+        return new VisionPrompt(tokenizer.encode(prompt), new Qwen2_5_VL.Vision(images, videos, secondsPerGrid));
     }
 
     /** An image attachment as uint8 [H, W, 3]. */

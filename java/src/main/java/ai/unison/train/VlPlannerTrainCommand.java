@@ -1,0 +1,54 @@
+package ai.unison.train;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code unison train vl-planner}: turns a trained text planner into the tiny Qwen2.5-VL planner
+ * ({@link VlPlannerTrainer}) and, when all steps are done, exports it (default: over
+ * {@code models/planner-tiny}).
+ */
+@Command(name = "vl-planner", mixinStandardHelpOptions = true,
+        description = "Add a vision tower to a trained tiny planner and train planning + image/video understanding.")
+public final class VlPlannerTrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    TrainOptions train = new TrainOptions().out(Path.of("runs/vl-planner")).steps(1500).batch(8).lr(5e-4)
+            .checkpointEvery(100);
+
+    @Option(names = "--init", paramLabel = "DIR", description = "the trained text planner (default: models/planner-tiny)")
+    Path init;
+
+    @Option(names = "--vision-share", paramLabel = "N", description = "understanding examples with attachments per step (default: ${DEFAULT-VALUE})")
+    int visionShare = 4;
+
+    @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
+    Path export;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "steps between evaluations (default: ${DEFAULT-VALUE})")
+    int evalEvery = 250;
+
+    @Option(names = "--eval-size", paramLabel = "N", description = "held-out planning examples per evaluation; a quarter as many world questions (default: ${DEFAULT-VALUE})")
+    int evalSize = 120;
+
+    @Override
+    public Integer call() {
+        Path home = Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize();
+        Path from = init != null ? init : home.resolve("models/planner-tiny");
+        Path to = export != null ? export : home.resolve("models/planner-tiny");
+        if (visionShare < 0 || visionShare > train.config().build().batch()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share must be 0 to the batch size");
+        }
+        String command = "./unison train vl-planner " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, to, train.exportDType(), evalEvery,
+                evalSize, command.strip(), System.out);
+        System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
+        return 0;
+    }
+}

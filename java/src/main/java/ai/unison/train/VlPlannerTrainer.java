@@ -1,0 +1,284 @@
+package ai.unison.train;
+
+import ai.unison.api.Input;
+import ai.unison.io.Json;
+import ai.unison.lm.Qwen2;
+import ai.unison.lm.Qwen2_5_VL;
+import ai.unison.plan.LmPlanner;
+import ai.unison.plan.PlanLimits;
+import ai.unison.plan.PlannerEval;
+import ai.unison.plan.PlanningData;
+import ai.unison.plan.RequestText;
+import ai.unison.plan.VisionAnswer;
+import ai.unison.runtime.DType;
+import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Rng;
+import ai.unison.runtime.Threads;
+import ai.unison.runtime.Torch;
+import ai.unison.text.ChatTemplate;
+import ai.unison.text.Tokenizer;
+import ai.unison.vision.Qwen2VLImageProcessor;
+import ai.unison.world.DataGenerator;
+import ai.unison.world.Example;
+import ai.unison.world.Media;
+import ai.unison.world.WorldTask;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Turns the tiny text planner into a tiny Qwen2.5-VL: the same decoder (warm-started from a trained
+ * planner folder) plus a small vision tower and merger, trained on a mixture of planning
+ * ({@link PlanningData}, text only, exactly as {@link PlannerTrainer}) and understanding with
+ * attachments (shapes-world image and video questions and captions, prompts built by
+ * {@link VisionAnswer#prompt} as at inference). One model then plans every request and answers
+ * understanding requests looking at their images and videos, as in Unison.
+ */
+public final class VlPlannerTrainer {
+    /** Held-out world understanding examples come from this seed (training uses others). */
+    static final long EVAL_SEED = 20_250_777L;
+
+    private VlPlannerTrainer() {
+    }
+
+    /** Writes the tiny VL config (the text planner's fields + M-RoPE, vision tokens, vision tower) and the processor config. */
+    static void writeConfig(Path textConfig, Path dir) {
+        ObjectNode root = (ObjectNode) Json.readTree(textConfig).deepCopy();
+        int hidden = root.path("hidden_size").asInt();
+        int heads = root.path("num_attention_heads").asInt();
+        int half = hidden / heads / 2;
+        int a = half / 4;
+        int b = (half - a) / 2;
+        root.put("model_type", "qwen2_5_vl");
+        root.putArray("architectures").add("Qwen2_5_VLForConditionalGeneration");
+        root.put("max_position_embeddings", Math.max(1024, root.path("max_position_embeddings").asInt()));
+        ObjectNode rope = root.putObject("rope_scaling");
+        rope.put("type", "mrope");
+        ArrayNode section = rope.putArray("mrope_section");
+        section.add(a).add(b).add(half - a - b);
+        root.put("vision_start_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|vision_start|>"));
+        root.put("vision_end_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|vision_end|>"));
+        root.put("vision_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|vision_pad|>"));
+        root.put("image_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|image_pad|>"));
+        root.put("video_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|video_pad|>"));
+        ObjectNode v = root.putObject("vision_config");
+        v.put("depth", 2);
+        v.put("hidden_size", 96);
+        v.put("intermediate_size", 192);
+        v.put("num_heads", 2);
+        v.put("out_hidden_size", hidden);
+        v.put("in_channels", 3);
+        v.put("patch_size", 14);
+        v.put("spatial_merge_size", 2);
+        v.put("temporal_patch_size", 2);
+        v.put("window_size", 56);
+        v.putArray("fullatt_block_indexes").add(1);
+        v.put("tokens_per_second", 2);
+        v.put("hidden_act", "silu");
+        ObjectNode pre = Json.MAPPER.createObjectNode();
+        pre.put("image_processor_type", "Qwen2VLImageProcessor");
+        pre.put("do_resize", true);
+        pre.put("do_rescale", true);
+        pre.put("do_normalize", true);
+        pre.put("do_convert_rgb", true);
+        pre.putArray("image_mean").add(0.48145466).add(0.4578275).add(0.40821073);
+        pre.putArray("image_std").add(0.26862954).add(0.26130258).add(0.27577711);
+        pre.put("min_pixels", 3136);
+        pre.put("max_pixels", 200704);
+        pre.put("patch_size", 14);
+        pre.put("merge_size", 2);
+        pre.put("temporal_patch_size", 2);
+        pre.put("resample", 3);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("config.json"), root.toPrettyString());
+            Files.writeString(dir.resolve("preprocessor_config.json"), pre.toPrettyString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the VL config into " + dir, e);
+        }
+    }
+
+    /** One world understanding example with attachments, from a training seed. */
+    static Example understanding(DataGenerator data, long seed) {
+        WorldTask task = (seed & 1) == 0 ? WorldTask.IMAGE_UNDERSTANDING : WorldTask.VIDEO_UNDERSTANDING;
+        return data.example(task, seed);
+    }
+
+    /** The answer loss of one understanding example (mean over the answer tokens and {@code <|im_end|>}). */
+    static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e) {
+        List<Input> inputs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Media m : e.query().attachments()) {
+            inputs.add(Input.pixels(Media.pixels(m)));
+            names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
+        }
+        RequestText.Prepared prepared = RequestText.prepare(e.query().text(), names);
+        String answer = ((Media.Text) e.target()).text() + ChatTemplate.IM_END;
+        VisionAnswer.VisionPrompt p = VisionAnswer.prompt(model.config(), tokenizer, processor, prepared, inputs, answer);
+        long[] ids = p.ids();
+        int answerTokens = tokenizer.encode(answer).length;
+        long[] labels = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            labels[i] = i >= ids.length - answerTokens ? ids[i] : -100;
+        }
+        Tensor logits = model.forwardLogits(ids, p.vision());
+        return Qwen2.causalLmLoss(logits, Torch.fromLongs(labels, 1, ids.length));
+    }
+
+    /** The planning loss of a text-only batch: as {@link PlannerTrainer}, with the three M-RoPE axes equal. */
+    static Tensor planningLoss(Qwen2_5_VL model, Tokenizer tokenizer, List<PlanningData.Example> examples) {
+        PlannerTrainer.Batch batch = PlannerTrainer.batch(tokenizer, examples, model.maxPositions());
+        long b = batch.ids().size(0);
+        long t = batch.ids().size(1);
+        Tensor pos = torch.arange(Torch.scalar(t), Torch.options(ScalarType.Long)).unsqueeze(0).expand(b, t)
+                .unsqueeze(0).expand(3, b, t).contiguous();
+        return Qwen2.causalLmLoss(model.text().forwardLogits(batch.ids(), batch.mask(), pos), batch.labels());
+    }
+
+    /** Understanding accuracy (exact match after the world's normalisation) on held-out examples. */
+    static double understandingAccuracy(LmPlanner planner, List<Example> heldout) {
+        int right = 0;
+        for (Example e : heldout) {
+            List<Input> inputs = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Media m : e.query().attachments()) {
+                inputs.add(Input.pixels(Media.pixels(m)));
+                names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
+            }
+            String answer = planner.answerWithVision(RequestText.prepare(e.query().text(), names), inputs);
+            right += e.spec().score(new Media.Text(answer)) >= 1.0 ? 1 : 0;
+        }
+        return heldout.isEmpty() ? Double.NaN : (double) right / heldout.size();
+    }
+
+    /**
+     * Trains per {@code config} from the text planner in {@code init} and, when all steps are done,
+     * exports the VL planner into {@code export}.
+     *
+     * @param visionShare how many of each step's {@code batch} examples are understanding with attachments
+     */
+    public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
+                                    int evalEvery, int evalSize, String command, PrintStream log) {
+        Path out = config.out();
+        Path modelDir = out.resolve("model");
+        Path heldout = out.resolve("heldout.jsonl");
+        writeConfig(init.resolve("config.json"), modelDir);
+        PlannerTrainer.writeTokenizer(modelDir);
+        PlanningData.write(heldout, evalSize, PlannerTrainer.EVAL_SEED, PlanningData.Split.HELDOUT);
+        Threads.set(config.threads());
+        DataGenerator world = new DataGenerator(DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE, List.of(1, 2));
+        List<Example> heldoutWorld = new ArrayList<>();
+        for (int i = 0; i < Math.max(2, evalSize / 4); i++) {
+            heldoutWorld.add(understanding(world, DataGeneratorSeeds.mix(EVAL_SEED, i)));
+        }
+        Qwen2_5_VL.Config vlConfig = Qwen2_5_VL.Config.read(modelDir);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("text", "Qwen2 decoder of " + init.getFileName() + " (hidden " + vlConfig.text().hiddenSize() + ", "
+                + vlConfig.text().numHiddenLayers() + " layers, vocab " + vlConfig.text().vocabSize() + ")");
+        info.put("mrope_section", java.util.Arrays.toString(vlConfig.text().mropeSection()));
+        info.put("vision", "depth 2, hidden 96, 2 heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
+        info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
+        try (Tokenizer tokenizer = Tokenizer.load(modelDir);
+             Parameters params = Parameters.load(initWeights(init));
+             Rng rng = new Rng(config.seed());
+             Qwen2_5_VL model = new Qwen2_5_VL(params.weights(rng, ParameterInit.standard(0.02)), vlConfig);
+             LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 32, model.maxPositions(), 64, false)) {
+            Qwen2VLImageProcessor processor = Qwen2VLImageProcessor.load(modelDir);
+            planner.withVision(processor);
+            TrainResult r = new Trainer(config, params).info(info).log(log)
+                    .eval(evalEvery, step -> {
+                        Map<String, Double> m = new LinkedHashMap<>();
+                        PlannerEval.Report report = planner.evaluate(heldout);
+                        m.put("task_accuracy", report.task().accuracy());
+                        m.put("full_plan", report.fullPlan().accuracy());
+                        m.put("understanding", understandingAccuracy(planner, heldoutWorld));
+                        return m;
+                    })
+                    .run((step, stepRng) -> {
+                        long seed = Trainer.stepSeed(config.seed(), step);
+                        int planning = config.batch() - visionShare;
+                        Tensor loss = planningLoss(model, tokenizer,
+                                PlanningData.generate(planning, seed, PlanningData.Split.TRAIN)).mul(Torch.scalar(planning));
+                        for (int i = 0; i < visionShare; i++) {
+                            loss = loss.add(visionLoss(model, tokenizer, processor,
+                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i))));
+                        }
+                        return loss.div(Torch.scalar(config.batch()));
+                    });
+            if (r.finished() && export != null) {
+                export(params, modelDir, export, exportDType, r, config, command, info, evalSize, heldoutWorld.size());
+            }
+            return r;
+        }
+    }
+
+    /** The planner's weights file. */
+    private static Path initWeights(Path init) {
+        Path f = init.resolve("model.safetensors");
+        if (!Files.isRegularFile(f)) {
+            throw new ai.unison.io.ConfigException(init, "no model.safetensors: --init must be a trained text planner folder");
+        }
+        return f;
+    }
+
+    private static void export(Parameters params, Path modelDir, Path dir, DType dtype, TrainResult r, TrainConfig config,
+                               String command, Map<String, Object> info, int evalSize, int worldSize) {
+        try {
+            Files.createDirectories(dir);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    if (f.getFileName().toString().endsWith(".json") || f.getFileName().toString().endsWith(".safetensors")) {
+                        Files.delete(f);
+                    }
+                }
+            }
+            params.save(dir.resolve("model.safetensors"), dtype, Map.of());
+            for (String f : List.of("config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json")) {
+                Files.copy(modelDir.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the VL planner to " + dir, e);
+        }
+        List<ModelCard.Quality> quality = new ArrayList<>();
+        r.metrics().forEach((k, v) -> quality.add(new ModelCard.Quality(k, String.format(Locale.ROOT, "%.3f", v),
+                k.equals("understanding") ? "on " + worldSize + " held-out shapes-world image/video questions and captions (seed "
+                        + EVAL_SEED + ")" : "on " + evalSize + " PlanningData examples from held-out templates")));
+        new ModelCard("unison-planner-tiny",
+                "A tiny Qwen2.5-VL: plans every request (text with <IMGPAD>/<VIDPAD> in, signal tokens or answer out,"
+                        + " grammar-constrained) and answers understanding requests looking at their images and videos.",
+                "Qwen2_5_VLForConditionalGeneration", info, params.count(),
+                "model.safetensors, " + dtype.name().toLowerCase(Locale.ROOT),
+                "PlanningData train-split templates plus shapes-world image/video understanding (DataGenerator), fresh each step",
+                command, r.elapsed(), Threads.get() + " CPU thread(s)", config.seed(), r.step(), r.meanRecentLoss(),
+                quality, "Planning reads the request text only (placeholders); understanding answers with attachments use"
+                        + " the vision tower, prompts as VisionAnswer builds them.")
+                .write(dir);
+    }
+
+    /** Seeds for world examples, independent of the planning data's. */
+    static final class DataGeneratorSeeds {
+        private DataGeneratorSeeds() {
+        }
+
+        static long mix(long seed, long i) {
+            long z = seed * 0x9E3779B97F4A7C15L + (i + 1) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 29);
+        }
+    }
+}

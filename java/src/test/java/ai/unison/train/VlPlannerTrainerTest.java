@@ -1,0 +1,37 @@
+package ai.unison.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.unison.lm.Qwen2Config;
+import ai.unison.lm.RandomQwen2;
+import ai.unison.plan.LmPlanner;
+import ai.unison.runtime.DType;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.pytorch.Device;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VlPlannerTrainerTest {
+    @Test
+    void turnsATextPlannerIntoAVisionPlannerThatLoadsAndSeesImages(@TempDir Path dir) {
+        Path text = dir.resolve("planner");
+        RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 1, 4, 2).withTiedEmbeddings(true)
+                .withMaxPositions(512), text, DType.FLOAT32, 3, 0.1);
+        PlannerTrainer.writeTokenizer(text);
+        TrainConfig config = TrainConfig.builder(dir.resolve("run")).steps(2).batch(3).lr(1e-3).threads(1).build();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainResult r = VlPlannerTrainer.train(config, text, 1, dir.resolve("vl"), DType.FLOAT32, 2, 8, "test",
+                new PrintStream(log));
+        assertTrue(r.finished());
+        assertTrue(log.toString().contains("understanding"), log.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("vl/preprocessor_config.json")));
+        try (LmPlanner p = LmPlanner.open(dir.resolve("vl"), DType.FLOAT32, new Device("cpu"), 1)) {
+            assertTrue(p.seesImages());
+            assertEquals(32, p.hiddenSize());
+        }
+    }
+}
