@@ -37,11 +37,8 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", description = "requests in flight at once (default: ${DEFAULT-VALUE})")
     int concurrency = 16;
 
-    @Option(names = "--models", paramLabel = "DIR", description = "models folder (default: models/ of the Unison-J checkout)")
-    Path models = Home.models();
-
-    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Option(names = "--progress", description = "bar, lines or auto (a bar on a terminal; default: ${DEFAULT-VALUE})")
     String progress = "auto";
@@ -73,7 +70,7 @@ final class BatchCommand implements Callable<Integer> {
         BatchOptions options = new BatchOptions(concurrency, Priority.BATCH);
         JsonlBatch.Report report;
         if (batch.needsEngine()) {
-            try (Unison unison = opener.apply(models, Options.builder().device(device).build())) {
+            try (Unison unison = engine.open(opener)) {
                 report = batch.run(unison::submit, options, bar);
             }
         } else {

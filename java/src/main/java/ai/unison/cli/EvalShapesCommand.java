@@ -58,11 +58,8 @@ final class EvalShapesCommand implements Callable<Integer> {
     @Option(names = "--category", split = ",", description = "only these categories (ids as printed)")
     List<String> categories;
 
-    @Option(names = "--models", paramLabel = "DIR", description = "models folder (default: models/ of the Unison-J checkout)")
-    Path models = Home.models();
-
-    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Option(names = "--steps", description = "denoising steps (default: the expert's)")
     Integer steps;
@@ -99,7 +96,7 @@ final class EvalShapesCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Map<String, Integer> failures = new LinkedHashMap<>();
-        try (Unison unison = opener.apply(models, Options.builder().device(device).build())) {
+        try (Unison unison = engine.open(opener)) {
             Map<Category, Double> means = new EnumMap<>(Category.class);
             Map<Category, Integer> counts = new EnumMap<>(Category.class);
             for (Map.Entry<Category, List<Example>> e : suite.entrySet()) {

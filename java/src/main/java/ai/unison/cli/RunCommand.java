@@ -44,11 +44,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "base name of the output files (default: run-<date>-<time>)")
     String name;
 
-    @Option(names = "--models", paramLabel = "DIR", description = "models folder (default: models/ of the Unison-J checkout)")
-    Path models = Home.models();
-
-    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Option(names = "--seed", description = "noise seed (default: random, reported)")
     Long seed;
@@ -85,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Request request = request();
         PrintWriter stdout = spec.commandLine().getOut();
-        try (Unison unison = opener.apply(models, Options.builder().device(device).build())) {
+        try (Unison unison = engine.open(opener)) {
             Result result = unison.run(request);
             String base = name != null ? name : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             if (result.frames() == null) {
