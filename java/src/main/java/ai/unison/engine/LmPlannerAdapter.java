@@ -27,6 +27,7 @@ final class LmPlannerAdapter implements Planner {
     private final LmPlanner.Session session;
     private final String version;
     private final Map<PlanTask, CompletableFuture<LmPlanner.Planned>> pending = new LinkedHashMap<>();
+    private final Map<PlanTask, CompletableFuture<String>> answering = new LinkedHashMap<>();
     private volatile boolean hiddenStates;
 
     LmPlannerAdapter(LmPlanner planner, String version) {
@@ -91,11 +92,8 @@ final class LmPlannerAdapter implements Planner {
             PlanTask task = e.getKey();
             if (p.ok() && p.plan().task().isUnderstanding() && task.answer() && planner.seesImages()
                     && !task.inputs().isEmpty()) {
-                try {
-                    task.complete(planner.answerWithVision(task.prepared(), task.inputs()), null);
-                } catch (RuntimeException ex) {
-                    task.fail(ex);
-                }
+                // the answer looks at the attachments: a second generation in the same session
+                answering.put(task, session.submitVision(task.prepared(), task.inputs()));
             } else if (p.ok() && hiddenStates && !p.plan().task().isUnderstanding()) {
                 HiddenStates h;
                 try (NativeScope scope = NativeScope.open()) {
@@ -109,6 +107,26 @@ final class LmPlannerAdapter implements Planner {
                 e.getKey().complete(p.output(), null);
             } else {
                 e.getKey().fail(new PlanException(p.error()));
+            }
+            return true;
+        });
+        answering.entrySet().removeIf(e -> {
+            PlanTask task = e.getKey();
+            CompletableFuture<String> f = e.getValue();
+            if (task.isDone() || !task.live()) {
+                f.cancel(false);
+                if (!task.isDone()) {
+                    task.fail(new UnisonException(UnisonException.Reason.CANCELLED, "answering was cancelled"));
+                }
+                return true;
+            }
+            if (!f.isDone()) {
+                return false;
+            }
+            try {
+                task.complete(f.join(), null);
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException ex) {
+                task.fail(ex.getCause() != null ? ex.getCause() : ex);
             }
             return true;
         });

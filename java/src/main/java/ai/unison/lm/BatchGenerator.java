@@ -83,8 +83,25 @@ public final class BatchGenerator implements AutoCloseable {
 
     /** Queues a request; the future completes when it finishes (or fails on its own). */
     public CompletableFuture<Generation> submit(long[] prompt, GenerationOptions options, TokenListener listener) {
+        return submit(prompt, null, options, listener);
+    }
+
+    /**
+     * A request whose prompt carries images or videos: {@code inputs} (from e.g.
+     * {@link Qwen2_5_VL#multimodal}) replace the prompt's embeddings and positions in its prefill and
+     * shift its later positions; it decodes in the same steps as every other request.
+     */
+    public CompletableFuture<Generation> submit(long[] prompt, Multimodal inputs, GenerationOptions options) {
+        return submit(prompt, inputs, options, null);
+    }
+
+    private CompletableFuture<Generation> submit(long[] prompt, Multimodal inputs, GenerationOptions options,
+                                                 TokenListener listener) {
         CompletableFuture<Generation> future = new CompletableFuture<>();
         String problem = problem(prompt, options);
+        if (problem == null && inputs != null && inputs.length() != prompt.length) {
+            problem = "vision inputs cover " + inputs.length() + " tokens but the prompt has " + prompt.length;
+        }
         if (problem != null) {
             future.completeExceptionally(new IllegalArgumentException(problem));
             return future;
@@ -93,7 +110,7 @@ public final class BatchGenerator implements AutoCloseable {
         synchronized (seeds) {
             seed = options.seed() != null ? options.seed() : seeds.nextLong();
         }
-        waiting.add(new Sequence(prompt.clone(), options, listener, future, seed));
+        waiting.add(new Sequence(prompt.clone(), inputs, options, listener, future, seed));
         return future;
     }
 
@@ -167,11 +184,24 @@ public final class BatchGenerator implements AutoCloseable {
             System.arraycopy(s.input, 0, ids, at, s.input.length);
             at += s.input.length;
         }
+        Multimodal.Row[] rows = null;
+        int offset = 0;
+        for (int i = 0; i < b; i++) {
+            Sequence s = active.get(i);
+            if (s.multimodal != null) {
+                if (rows == null) {
+                    rows = new Multimodal.Row[b];
+                }
+                rows[i] = new Multimodal.Row(offset, counts[i], s.multimodal, s.input == s.prompt);
+            }
+            offset += counts[i];
+        }
         try (NativeScope scope = NativeScope.open()) {
             Tensor logits;
             try {
                 KVCache.Step step = cache.step(slots, counts);
-                logits = model.stepLogits(Torch.fromLongs(ids, 1, n), step);
+                Tensor input = Torch.fromLongs(ids, 1, n);
+                logits = rows == null ? model.stepLogits(input, step) : model.stepLogits(input, step, rows);
                 step.commit();
             } catch (RuntimeException e) {
                 for (Sequence s : List.copyOf(active)) {
@@ -277,6 +307,7 @@ public final class BatchGenerator implements AutoCloseable {
 
     private final class Sequence {
         final long[] prompt;
+        final Multimodal multimodal;
         final GenerationOptions options;
         final TokenListener listener;
         final CompletableFuture<Generation> future;
@@ -294,9 +325,10 @@ public final class BatchGenerator implements AutoCloseable {
         Generation.FinishReason reason;
         RuntimeException failure;
 
-        Sequence(long[] prompt, GenerationOptions options, TokenListener listener, CompletableFuture<Generation> future,
-                 long seed) {
+        Sequence(long[] prompt, Multimodal multimodal, GenerationOptions options, TokenListener listener,
+                 CompletableFuture<Generation> future, long seed) {
             this.prompt = prompt;
+            this.multimodal = multimodal;
             this.options = options;
             this.listener = listener;
             this.future = future;

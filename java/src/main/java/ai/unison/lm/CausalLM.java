@@ -22,6 +22,19 @@ public interface CausalLM extends AutoCloseable {
      */
     Tensor stepLogits(Tensor inputIds, KVCache.Step step);
 
+    /**
+     * {@link #stepLogits(Tensor, KVCache.Step)} where some rows carry images or videos ({@code rows[i]}
+     * non-null for row i). Models without vision inputs accept only all-null rows.
+     */
+    default Tensor stepLogits(Tensor inputIds, KVCache.Step step, Multimodal.Row[] rows) {
+        for (Multimodal.Row r : rows) {
+            if (r != null) {
+                throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no image or video inputs");
+            }
+        }
+        return stepLogits(inputIds, step);
+    }
+
     /** The last hidden states [1, T, hidden] (after the final norm) of one sequence, without a cache. */
     default Tensor lastHiddenStates(long[] ids) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose hidden states");

@@ -178,6 +178,14 @@ public final class Qwen2_5_VL implements CausalLM {
         return embeds.squeeze(0).index_copy(0, index, features).unsqueeze(0);
     }
 
+    /** The inputs a prompt with vision brings to continuous batching ({@link BatchGenerator#submit(long[], Multimodal, GenerationOptions)}). */
+    public Multimodal multimodal(long[] ids, Vision vision) {
+        try (NativeScope step = NativeScope.open()) {
+            Prefill p = prefill(ids, vision);
+            return new Multimodal(step.keep(p.embeds().squeeze(0)), step.keep(p.positions().squeeze(1)), p.delta());
+        }
+    }
+
     /** Float32 logits [1, T, vocab] of one prompt with its vision inputs, without a cache. */
     public Tensor forwardLogits(long[] ids, Vision vision) {
         try (NativeScope step = NativeScope.open()) {
@@ -254,8 +262,41 @@ public final class Qwen2_5_VL implements CausalLM {
     /** A text-only step: the three position axes are equal, as upstream's fallback for text. */
     @Override
     public Tensor stepLogits(Tensor inputIds, KVCache.Step step) {
+        return stepLogits(inputIds, step, new Multimodal.Row[step.batch()]);
+    }
+
+    /**
+     * A step with rows that carry vision inputs: a prefilling row's embeddings and 3-D positions replace
+     * its tokens' (see {@link #multimodal}); a decoding row adds its rope delta to its positions.
+     */
+    @Override
+    public Tensor stepLogits(Tensor inputIds, KVCache.Step step, Multimodal.Row[] rows) {
+        Tensor embeds = text.embed(inputIds);
         Tensor pos = step.positions().unsqueeze(0).expand(3, -1, -1);
-        Tensor hidden = text.forward(text.embed(inputIds), pos, step.mask(), step, null).view(-1, config.text().hiddenSize());
+        boolean any = false;
+        for (Multimodal.Row r : rows) {
+            any |= r != null;
+        }
+        if (any) {
+            pos = pos.clone();
+            for (Multimodal.Row r : rows) {
+                if (r == null) {
+                    continue;
+                }
+                Tensor segment = pos.narrow(2, r.offset(), r.count());
+                if (r.prefill()) {
+                    if (r.inputs().length() != r.count()) {
+                        throw new IllegalArgumentException("a prefill of " + r.count() + " tokens got vision inputs for "
+                                + r.inputs().length());
+                    }
+                    embeds.narrow(1, r.offset(), r.count()).copy_(r.inputs().embeds().unsqueeze(0));
+                    segment.copy_(r.inputs().positions().unsqueeze(1));
+                } else if (r.inputs().delta() != 0) {
+                    segment.add_(new org.bytedeco.pytorch.Scalar(r.inputs().delta()));
+                }
+            }
+        }
+        Tensor hidden = text.forward(embeds, pos, step.mask(), step, null).view(-1, config.text().hiddenSize());
         Tensor last = step.tokens() == step.batch() ? hidden : hidden.index_select(0, step.lastTokenIndex());
         return text.logits(last).cpu();
     }

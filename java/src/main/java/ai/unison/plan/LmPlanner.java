@@ -9,10 +9,12 @@ import ai.unison.lm.CausalLM;
 import ai.unison.lm.Generation;
 import ai.unison.lm.GenerationOptions;
 import ai.unison.lm.LogitsProcessor;
+import ai.unison.lm.Multimodal;
 import ai.unison.lm.Qwen2;
 import ai.unison.lm.Qwen2_5_VL;
 import ai.unison.vision.Qwen2VLImageProcessor;
 import ai.unison.runtime.DType;
+import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
 import ai.unison.text.ChatTemplate;
 import ai.unison.text.Tokenizer;
@@ -282,6 +284,50 @@ public final class LmPlanner implements AutoCloseable {
             } catch (RuntimeException e) {
                 return CompletableFuture.completedFuture(new Planned(null, null, String.valueOf(e.getMessage())));
             }
+        }
+
+        /**
+         * Answers an understanding request looking at its attachments (a planner that
+         * {@link #seesImages}): greedy free text, decoded together with everything else in the session.
+         * The future completes with the answer (special tokens removed, trimmed), or exceptionally with
+         * what kept it from one.
+         */
+        public CompletableFuture<String> submitVision(RequestText.Prepared r, List<ai.unison.api.Input> inputs) {
+            if (processor == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("this planner has no vision processor"));
+            }
+            Multimodal mm;
+            long[] ids;
+            try (NativeScope scope = NativeScope.open()) {
+                Qwen2_5_VL vl = (Qwen2_5_VL) model;
+                VisionAnswer.VisionPrompt p = VisionAnswer.prompt(vl.config(), tokenizer, processor, r, inputs, null);
+                ids = p.ids();
+                Multimodal made = vl.multimodal(ids, p.vision());
+                mm = new Multimodal(NativeScope.own(made.embeds()), NativeScope.own(made.positions()), made.delta());
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            GenerationOptions options = GenerationOptions.builder().maxNewTokens(maxNewTokens).stopTokenIds(endIds).build();
+            Multimodal owned = mm;
+            CompletableFuture<ai.unison.lm.Generation> generation = generator.submit(ids, owned, options);
+            generation.whenComplete((g, e) -> {
+                owned.embeds().close();
+                owned.positions().close();
+            });
+            CompletableFuture<String> answer = generation.thenApply(g -> {
+                long[] out = g.tokens();
+                int n = out.length;
+                while (n > 0 && endIds.contains(out[n - 1])) {
+                    n--;
+                }
+                return tokenizer.decode(Arrays.copyOf(out, n), true).strip();
+            });
+            answer.whenComplete((v, e) -> {
+                if (answer.isCancelled()) {
+                    generation.cancel(false);
+                }
+            });
+            return answer;
         }
 
         public boolean hasWork() {

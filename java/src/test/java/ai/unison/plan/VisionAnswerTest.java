@@ -49,6 +49,27 @@ class VisionAnswerTest {
     }
 
     @Test
+    void continuousBatchingGivesTheSameAnswersAsDecodingAlone() {
+        try (LmPlanner planner = LmPlanner.open(dir, DType.FLOAT32, new Device("cpu"), 4);
+             LmPlanner.Session session = planner.session(4)) {
+            RequestText.Prepared a = RequestText.prepare("what is in ###a.png###?", List.of());
+            RequestText.Prepared b = RequestText.prepare("and in ###b.mp4###, the clip?", List.of());
+            List<Input> ia = List.of(Input.pixels(gradient(1, 56, 56)));
+            List<Input> ib = List.of(new Input.Pixels("b.mp4", gradient(8, 56, 84)));
+            var plan = session.submit(RequestText.prepare("a red circle", List.of()), false);
+            var fa = session.submitVision(a, ia);
+            session.step();
+            var fb = session.submitVision(b, ib);     // joins while the others decode
+            while (session.hasWork()) {
+                session.step();
+            }
+            assertNotNull(plan.join());
+            assertEquals(planner.answerWithVision(a, ia), fa.join());
+            assertEquals(planner.answerWithVision(b, ib), fb.join());
+        }
+    }
+
+    @Test
     void aVisionPlannerAnswersLookingAtImagesAndVideos() {
         try (LmPlanner planner = LmPlanner.open(dir, DType.FLOAT32, new Device("cpu"), 2)) {
             assertTrue(planner.seesImages());
