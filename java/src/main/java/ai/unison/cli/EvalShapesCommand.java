@@ -156,24 +156,12 @@ final class EvalShapesCommand implements Callable<Integer> {
             if (r.frames() == null) {
                 return new ai.unison.world.Media.Text(r.answer() == null ? "" : r.answer());
             }
-            return media(r.frames());
+            return ai.unison.world.Media.of(r.frames());
         } catch (UnisonException ex) {
             failures.merge(ex.reason().name(), 1, Integer::sum);
             stderr.println("request failed: " + q.text() + ": " + ex.getMessage());
             return new ai.unison.world.Media.Text("");
         }
-    }
-
-    static ai.unison.world.Media media(Frames f) {
-        List<Frame> list = new ArrayList<>();
-        int size = f.width() * f.height() * 3;
-        byte[] all = f.toBytes();
-        for (int t = 0; t < f.count(); t++) {
-            byte[] one = new byte[size];
-            System.arraycopy(all, t * size, one, 0, size);
-            list.add(Frame.fromBytes(f.width(), f.height(), one));
-        }
-        return list.size() == 1 ? new ai.unison.world.Media.Image(list.get(0)) : new ai.unison.world.Media.Video(list);
     }
 
     /** Writes an output as {@code DIR/NNN-score.png|gif|txt} and returns the frame for the contact sheet. */

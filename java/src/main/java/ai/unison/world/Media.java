@@ -18,6 +18,19 @@ public sealed interface Media {
 
     record Text(String text) implements Media {}
 
+    /** The runtime's pixels as an image (one frame) or a video. */
+    static Media of(ai.unison.api.Frames f) {
+        List<Frame> list = new java.util.ArrayList<>();
+        int size = f.width() * f.height() * 3;
+        byte[] all = f.toBytes();
+        for (int t = 0; t < f.count(); t++) {
+            byte[] one = new byte[size];
+            System.arraycopy(all, t * size, one, 0, size);
+            list.add(Frame.fromBytes(f.width(), f.height(), one));
+        }
+        return list.size() == 1 ? new Image(list.get(0)) : new Video(list);
+    }
+
     /** An image or video as the runtime's pixels (an image is one frame). */
     static ai.unison.api.Frames pixels(Media m) {
         List<Frame> list;
