@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = {"Train a shipped tiny model on the shapes world (deterministic given --seed, "
                 + "resumable with --resume, loss curve in OUT/loss.csv)."},
         subcommands = {ai.unison.train.PlannerTrainCommand.class, ai.unison.train.VlPlannerTrainCommand.class,
+                ai.unison.train.VaeTrainCommand.class, ai.unison.train.GeneratorTrainCommand.class,
                 CommandLine.HelpCommand.class})
 final class TrainCommand implements Runnable {
     @CommandLine.Spec

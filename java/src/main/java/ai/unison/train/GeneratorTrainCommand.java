@@ -1,0 +1,82 @@
+package ai.unison.train;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code unison train generator}: trains the tiny UMT5 + Wan-VACE transformer ({@link GeneratorTrainer}) over
+ * a trained VAE and, when all steps are done, exports the diffusers pipeline folder (default
+ * {@code models/wan-vace-tiny}).
+ */
+@Command(name = "generator", mixinStandardHelpOptions = true,
+        description = "Train the tiny generation expert (UMT5 + WanVACETransformer3DModel, flow matching) on the nine"
+                + " shapes-world generation tasks over a trained VAE; export the WanVACEPipeline folder.")
+public final class GeneratorTrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    TrainOptions train = new TrainOptions().out(Path.of("runs/gen")).steps(3000).batch(8).lr(5e-4)
+            .checkpointEvery(200).dtype("bfloat16");
+
+    @Option(names = "--vae", paramLabel = "DIR", required = true, description = "the trained VAE component folder")
+    Path vae;
+
+    @Option(names = "--export", paramLabel = "DIR",
+            description = "the pipeline folder to write (default: models/wan-vace-tiny)")
+    Path export;
+
+    @Option(names = "--images-per-task", paramLabel = "N", description = "pooled examples per image task (default: ${DEFAULT-VALUE})")
+    int imagesPerTask = GeneratorTrainer.Options.defaults().imagesPerTask();
+
+    @Option(names = "--videos-per-task", paramLabel = "N", description = "pooled examples per video task (default: ${DEFAULT-VALUE})")
+    int videosPerTask = GeneratorTrainer.Options.defaults().videosPerTask();
+
+    @Option(names = "--seconds", paramLabel = "S", split = ",", description = "clip durations drawn from (default: 1)")
+    List<Integer> seconds = GeneratorTrainer.Options.defaults().seconds();
+
+    @Option(names = "--flow-shift", paramLabel = "S", description = "flow shift of training σ and the scheduler (default: ${DEFAULT-VALUE})")
+    double flowShift = GeneratorTrainer.Options.defaults().flowShift();
+
+    @Option(names = "--token-budget", paramLabel = "N", description = "transformer tokens per step (default: ${DEFAULT-VALUE})")
+    int tokenBudget = GeneratorTrainer.Options.defaults().tokenBudget();
+
+    @Option(names = "--layers", paramLabel = "N", description = "transformer layers (default: ${DEFAULT-VALUE})")
+    int layers = 4;
+
+    @Option(names = "--heads", paramLabel = "N", description = "transformer heads (default: ${DEFAULT-VALUE})")
+    int heads = 4;
+
+    @Option(names = "--head-dim", paramLabel = "N", description = "transformer head width (default: ${DEFAULT-VALUE})")
+    int headDim = 48;
+
+    @Option(names = "--check", paramLabel = "N",
+            description = "text-to-image samples to generate and score with the detector after export (default: ${DEFAULT-VALUE})")
+    int check = GeneratorTrainer.Options.defaults().checkSamples();
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "steps between held-out loss evaluations (default: ${DEFAULT-VALUE})")
+    int evalEvery = 250;
+
+    @Override
+    public Integer call() {
+        Path dir = export != null ? export
+                : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize().resolve("models/wan-vace-tiny");
+        String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        GeneratorTrainer.Options d = GeneratorTrainer.Options.defaults();
+        GeneratorTrainer.Options o = new GeneratorTrainer.Options(d.size(), seconds, imagesPerTask, videosPerTask,
+                d.maxSequenceLength(), flowShift, d.textDropout(), tokenBudget, check);
+        var text = GeneratorTrainer.tinyTextConfig();
+        var transformer = GeneratorTrainer.transformerConfig(16, text.dModel(), heads, headDim, layers, 4 * heads * headDim);
+        TrainResult r = GeneratorTrainer.train(train.config().build(), text, transformer, o, vae, dir,
+                train.exportDType(), evalEvery, command.strip(), System.out);
+        System.out.println(r.finished() ? "generator exported to " + dir
+                : "stopped at step " + r.step() + "; continue with --resume");
+        return 0;
+    }
+}

@@ -1,0 +1,832 @@
+package ai.unison.train;
+
+import ai.unison.api.Attachment;
+import ai.unison.api.Frames;
+import ai.unison.api.Plan;
+import ai.unison.api.Size;
+import ai.unison.diffusion.wan.AutoencoderKLWan;
+import ai.unison.diffusion.wan.VaceInputs;
+import ai.unison.diffusion.wan.VacePipeline;
+import ai.unison.diffusion.wan.WanTransformerConfig;
+import ai.unison.diffusion.wan.WanVACETransformer3DModel;
+import ai.unison.io.Checkpoint;
+import ai.unison.io.Json;
+import ai.unison.io.SafetensorsWriter;
+import ai.unison.nn.Weights;
+import ai.unison.plan.RequestText;
+import ai.unison.plan.SignalGrammar;
+import ai.unison.runtime.DType;
+import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Rng;
+import ai.unison.runtime.Torch;
+import ai.unison.text.ByteLevelTokenizer;
+import ai.unison.text.Tokenizer;
+import ai.unison.text.UMT5Config;
+import ai.unison.text.UMT5EncoderModel;
+import ai.unison.world.DataGenerator;
+import ai.unison.world.Example;
+import ai.unison.world.Frame;
+import ai.unison.world.Media;
+import ai.unison.world.WorldTask;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Trains the tiny generation expert: a byte-level UMT5 encoder and a Wan-VACE transformer, jointly, with
+ * Wan's flow-matching objective on all nine generation tasks of the shapes world, over a frozen trained VAE.
+ *
+ * <p>Data: a pool of world examples ({@link DataGenerator}, 128×128, clips of 1–2 s) is prepared once per
+ * run and stored in {@code OUT/pool.safetensors} (so a resumed run reads the very same tensors): for each
+ * example the plan is {@link SignalGrammar#toPlan} of its signal with its attachments, the VACE control
+ * latents come from {@link VaceInputs#forTask} and {@link VaceInputs#controlLatents} exactly as at inference,
+ * and the clean latents x0 are the reference latents (the first {@code refs} control frames' inactive
+ * channels) followed by the normalised posterior mean of the target.
+ *
+ * <p>Objective (Wan / rectified flow): σ = shift·u / (1 + (shift − 1)·u) with u uniform (the UniPC flow
+ * schedule's shift), x_t = (1 − σ)·x0 + σ·ε, the model predicts v = ε − x0 at timestep 1000·σ; the loss is
+ * the mean squared error over every latent frame (reference frames' target is the reference latent, as in
+ * VACE training). The prompt (the example's request text, tokenised as {@link VacePipeline#tokenize} does)
+ * is replaced by the empty negative prompt with probability {@code textDropout}, for classifier-free
+ * guidance. Each step takes one task uniformly, then as many of its pooled examples of one shape as fit a
+ * token budget.
+ */
+public final class GeneratorTrainer {
+    /** The UMT5 tokenizer's added tokens: pad (id 256) and end of sequence (id 257). */
+    public static final List<String> TEXT_SPECIAL = List.of("<pad>", "</s>");
+    static final int TEXT_VOCAB = 256 + TEXT_SPECIAL.size();
+
+    static final List<WorldTask> TASKS = VaeTrainer.GENERATION;
+
+    /** Seed of the held-out evaluation examples. */
+    static final long EVAL_SEED = 20_250_801L;
+
+    /**
+     * What the data and objective look like.
+     *
+     * @param size             canvas side
+     * @param seconds          clip durations (seconds, drawn uniformly from the list)
+     * @param imagesPerTask    pooled examples per image task
+     * @param videosPerTask    pooled examples per video task
+     * @param maxSequenceLength UMT5 tokens per prompt (padding included), as the pipeline's unison.json says
+     * @param flowShift        the UniPC flow shift (training σ and the shipped scheduler)
+     * @param textDropout      probability of training on the empty prompt
+     * @param tokenBudget      transformer tokens per step (batch = budget / tokens per example, at most --batch)
+     * @param checkSamples     text-to-image samples generated after export and scored with the detector (0: none)
+     */
+    public record Options(int size, List<Integer> seconds, int imagesPerTask, int videosPerTask,
+                          int maxSequenceLength, double flowShift, double textDropout, int tokenBudget,
+                          int checkSamples) {
+        public static Options defaults() {
+            return new Options(128, List.of(1), 240, 60, 128, 3.0, 0.1, 1024, 8);
+        }
+    }
+
+    private GeneratorTrainer() {
+    }
+
+    /** The tiny UMT5: byte vocabulary + pad/eos, d_model 128, 2 layers, 4 heads of 32, gated-GELU 256. */
+    public static UMT5Config tinyTextConfig() {
+        return new UMT5Config(TEXT_VOCAB, 128, 32, 256, 2, 4, 32, 128, 1e-6, "gated-gelu", "gelu_new");
+    }
+
+    /** The tiny Wan-VACE transformer: 4 heads of 48 (dim 192), 4 layers, VACE at layers 0 and 2, FFN 768. */
+    public static WanTransformerConfig tinyTransformerConfig(int zDim, int textDim) {
+        return transformerConfig(zDim, textDim, 4, 48, 4, 768);
+    }
+
+    public static WanTransformerConfig transformerConfig(int zDim, int textDim, int heads, int headDim, int layers,
+                                                         int ffn) {
+        return new WanTransformerConfig(List.of(1, 2, 2), heads, headDim, zDim, zDim, textDim, 256, ffn, layers, true,
+                "rms_norm_across_heads", 1e-6, null, null, 1024, null, List.of(0, Math.min(2, layers - 1)),
+                2 * zDim + 64);
+    }
+
+    /** Writes the UMT5 byte-level tokenizer into {@code dir}. */
+    public static void writeTokenizer(Path dir) {
+        ByteLevelTokenizer.write(dir, TEXT_SPECIAL, List.of(), "</s>", "<pad>");
+    }
+
+    /**
+     * Initial values: biases zero, norm weights one, the VACE hints' and the output's projections zero (so
+     * training starts from "no control, predict zero"), everything else Normal(0, 0.02).
+     */
+    static ParameterInit init() {
+        ParameterInit standard = ParameterInit.standard(0.02);
+        return (name, shape, rng) -> {
+            if (name.matches("transformer\\.(vace_blocks\\.\\d+\\.)?proj_out\\.(weight|bias)")) {
+                return ParameterInit.zeros().values(name, shape, rng);
+            }
+            return standard.values(name, shape, rng);
+        };
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** One pooled training example: prompt ids, clean latents x0 [1, z, F, h, w] and control [1, C, F, h, w]. */
+    record Item(WorldTask task, String prompt, long[] ids, long[] mask, Tensor x0, Tensor control, int refs) {
+        int frames() {
+            return (int) x0.size(2);
+        }
+    }
+
+    /** The pooled examples, by task, each task's by frame count; owns the tensors. */
+    static final class Pool implements AutoCloseable {
+        final List<Item> items;
+        final Map<WorldTask, TreeMap<Integer, List<Item>>> byTask = new LinkedHashMap<>();
+
+        Pool(List<Item> items) {
+            this.items = items;
+            for (Item it : items) {
+                byTask.computeIfAbsent(it.task(), t -> new TreeMap<>()).computeIfAbsent(it.frames(),
+                        f -> new ArrayList<>()).add(it);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Item it : items) {
+                it.x0().close();
+                it.control().close();
+            }
+        }
+    }
+
+    /** The API view of a world example's attachments: Attachment records (by kind) and their pixels. */
+    static List<Attachment> attachments(Example e) {
+        List<Attachment> out = new ArrayList<>();
+        List<Media> media = e.query().attachments();
+        for (int i = 0; i < media.size(); i++) {
+            out.add(new Attachment(i, media.get(i) instanceof Media.Video ? Attachment.Kind.VIDEO : Attachment.Kind.IMAGE,
+                    "attachment" + i + (media.get(i) instanceof Media.Video ? ".mp4" : ".png")));
+        }
+        return out;
+    }
+
+    static Frames frames(Media m) {
+        List<Frame> fs = WorldTensors.frames(m);
+        int w = fs.get(0).width();
+        int h = fs.get(0).height();
+        byte[] all = new byte[fs.size() * w * h * 3];
+        for (int i = 0; i < fs.size(); i++) {
+            System.arraycopy(fs.get(i).toBytes(), 0, all, i * w * h * 3, w * h * 3);
+        }
+        return Frames.of(fs.size(), h, w, 3, all);
+    }
+
+    /** The plan the engine would run for a world example (its signal, its attachments, its request text). */
+    static Plan plan(Example e) {
+        List<String> paths = attachments(e).stream().map(Attachment::path).toList();
+        RequestText.Prepared p = RequestText.prepare(e.query().text(), paths);
+        return SignalGrammar.toPlan(e.signal(), p.attachments(), p.prompt());
+    }
+
+    /** The executed size of an example: the plan's size and frames, else the canvas and the target's frames. */
+    static Size executed(Plan plan, Example e) {
+        int frames = WorldTensors.frames(e.target()).size();
+        int w = plan.width() != null ? plan.width() : WorldTensors.frames(e.target()).get(0).width();
+        int h = plan.height() != null ? plan.height() : WorldTensors.frames(e.target()).get(0).height();
+        return new Size(w, h, plan.frames() != null ? plan.frames() : frames);
+    }
+
+    /** Prepares one pooled item: control latents as at inference, x0 = reference latents + target latents. */
+    static Item prepare(Example e, AutoencoderKLWan vae, Tokenizer tokenizer, int maxLength) {
+        return prepare(e, vae, tokenizer, maxLength, null);
+    }
+
+    /** {@link #prepare(Example, AutoencoderKLWan, Tokenizer, int)} reusing the latents of all-zero videos from {@code zeros}. */
+    static Item prepare(Example e, AutoencoderKLWan vae, Tokenizer tokenizer, int maxLength, ZeroLatents zeros) {
+        Plan plan = plan(e);
+        Size size = executed(plan, e);
+        List<Frames> pixels = new ArrayList<>();
+        for (Media m : e.query().attachments()) {
+            pixels.add(frames(m));
+        }
+        try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard();
+             VaceInputs in = VaceInputs.forTask(plan, pixels, size)) {
+            Tensor control = zeros == null ? in.controlLatents(vae) : controlLatents(in, vae, zeros);
+            int refs = in.referenceFrames();
+            Tensor target = latents(vae, WorldTensors.video(WorldTensors.frames(e.target())), null);
+            Tensor x0 = refs == 0 ? target
+                    : torch.cat(new TensorVector(control.narrow(1, 0, vae.config().zDim()).narrow(2, 0, refs), target), 2);
+            if (x0.size(2) != control.size(2)) {
+                throw new IllegalStateException(e.task() + ": x0 has " + x0.size(2) + " latent frames, control "
+                        + control.size(2));
+            }
+            VacePipeline.PromptIds ids = VacePipeline.tokenize(tokenizer, List.of(plan.prompt()), maxLength);
+            return new Item(e.task(), plan.prompt(), ids.ids(), ids.mask(), NativeScope.own(x0.contiguous()),
+                    NativeScope.own(control.contiguous()), refs);
+        }
+    }
+
+    /** The normalised latents of all-zero videos, by shape: the same for every example of that shape. */
+    static final class ZeroLatents implements AutoCloseable {
+        private final Map<String, Tensor> cache = new LinkedHashMap<>();
+
+        Tensor get(AutoencoderKLWan vae, Tensor video) {
+            String key = java.util.Arrays.toString(Torch.shape(video));
+            Tensor t = cache.get(key);
+            if (t == null) {
+                try (NativeScope scope = NativeScope.open()) {
+                    t = NativeScope.own(vae.normalizeLatents(vae.encode(video).mean()).cpu().contiguous());
+                }
+                cache.put(key, t);
+            }
+            return t;
+        }
+
+        @Override
+        public void close() {
+            cache.values().forEach(Tensor::close);
+            cache.clear();
+        }
+    }
+
+    /** Normalised posterior-mean latents of a video, taken from {@code zeros} when the video is all zero. */
+    private static Tensor latents(AutoencoderKLWan vae, Tensor video, ZeroLatents zeros) {
+        if (zeros != null && video.abs().max().item().toDouble() == 0) {
+            return zeros.get(vae, video);
+        }
+        return vae.normalizeLatents(vae.encode(video).mean()).cpu();
+    }
+
+    /**
+     * {@link VaceInputs#controlLatents} computed the same way (diffusers' {@code prepare_video_latents} and
+     * {@code prepare_masks}), except that the latents of an all-zero video (the empty context of
+     * text-to-X and reference tasks, the masked halves of control and image-to-video) come from a cache.
+     * A test checks it equals {@code controlLatents} on every task.
+     */
+    static Tensor controlLatents(VaceInputs in, AutoencoderKLWan vae, ZeroLatents zeros) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor video = in.video();
+            Tensor m = in.mask().gt(Torch.scalar(0.5)).to(torch.ScalarType.Float);
+            Tensor inactive = latents(vae, video.mul(m.neg().add(Torch.scalar(1))), zeros);
+            Tensor reactive = latents(vae, video.mul(m), zeros);
+            Tensor latents = torch.cat(new TensorVector(inactive, reactive), 1);
+            for (Tensor ref : in.references()) {
+                Tensor r = latents(vae, ref.unsqueeze(0).unsqueeze(2), null);
+                Tensor pair = torch.cat(new TensorVector(r, torch.zeros_like(r)), 1);
+                latents = torch.cat(new TensorVector(pair, latents), 2);
+            }
+            Tensor masks = foldMask(in.mask(), vae.config().spatialFactor(), Torch.shape(inactive)[2],
+                    in.referenceFrames());
+            return scope.keep(torch.cat(new TensorVector(latents, masks), 1).contiguous());
+        }
+    }
+
+    /** prepare_masks: [1, 1, F, H, W] → [1, s², refs + T, H/s, W/s], frames resampled nearest-exact. */
+    static Tensor foldMask(Tensor mask, int s, long latentFrames, int refs) {
+        long[] shape = Torch.shape(mask);
+        long f = shape[2];
+        long h = shape[3] / s;
+        long w = shape[4] / s;
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor m = mask.select(0, 0).select(0, 0).reshape(f, h, s, w, s).permute(2, 4, 0, 1, 3)
+                    .reshape(s * s, f, h, w);
+            long[] idx = new long[(int) latentFrames];
+            for (int t = 0; t < latentFrames; t++) {
+                idx[t] = Math.min((long) Math.floor((t + 0.5) * f / latentFrames), f - 1);
+            }
+            m = m.index_select(1, Torch.fromLongs(idx, latentFrames));
+            if (refs > 0) {
+                m = torch.cat(new TensorVector(torch.zeros(new long[]{s * s, refs, h, w},
+                        Torch.options(torch.ScalarType.Float)), m), 1);
+            }
+            return scope.keep(m.unsqueeze(0).contiguous());
+        }
+    }
+
+    static boolean isVideo(WorldTask t) {
+        return VaeTrainer.VIDEO_TASKS.contains(t);
+    }
+
+    /** Builds the pool (deterministic in {@code seed}) or reads it from {@code file} when present. */
+    static Pool pool(Path file, DataGenerator data, Options o, long seed, AutoencoderKLWan vae, Tokenizer tokenizer,
+                     PrintStream log) {
+        if (Files.isRegularFile(file)) {
+            return readPool(file, tokenizer, o.maxSequenceLength());
+        }
+        List<Item> items = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int total = 0;
+        for (WorldTask t : TASKS) {
+            total += isVideo(t) ? o.videosPerTask() : o.imagesPerTask();
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        int done = 0;
+        try (ZeroLatents zeros = new ZeroLatents()) {
+        for (WorldTask t : TASKS) {
+            int n = isVideo(t) ? o.videosPerTask() : o.imagesPerTask();
+            for (int i = 0; i < n; i++) {
+                items.add(prepare(data.example(t, r.nextLong()), vae, tokenizer, o.maxSequenceLength(), zeros));
+                done++;
+                if (done % 50 == 0 || done == total) {
+                    log.printf(Locale.ROOT, "pool: %d/%d examples prepared (%s)%n", done, total,
+                            Trainer.format((System.nanoTime() - t0) / 1e9));
+                }
+            }
+        }
+        }
+        writePool(file, items);
+        return new Pool(items);
+    }
+
+    static void writePool(Path file, List<Item> items) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        ArrayNode meta = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < items.size(); i++) {
+            Item it = items.get(i);
+            tensors.put(i + ".x0", it.x0());
+            tensors.put(i + ".control", it.control());
+            meta.addObject().put("task", it.task().name()).put("prompt", it.prompt()).put("refs", it.refs());
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            SafetensorsWriter.write(tmp, tensors, Map.of());
+            Files.writeString(itemsFile(file), meta.toPrettyString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pool " + file, e);
+        }
+    }
+
+    static Path itemsFile(Path pool) {
+        return pool.resolveSibling(pool.getFileName() + ".items.json");
+    }
+
+    static Pool readPool(Path file, Tokenizer tokenizer, int maxLength) {
+        List<Item> items = new ArrayList<>();
+        try (Checkpoint c = Checkpoint.open(file)) {
+            JsonNode meta = Json.readTree(itemsFile(file));
+            for (int i = 0; i < meta.size(); i++) {
+                JsonNode m = meta.get(i);
+                String prompt = m.get("prompt").asText();
+                VacePipeline.PromptIds ids = VacePipeline.tokenize(tokenizer, List.of(prompt), maxLength);
+                try (NativeScope scope = NativeScope.open()) {
+                    Tensor x0 = NativeScope.own(c.tensor(i + ".x0").clone());
+                    Tensor control = NativeScope.own(c.tensor(i + ".control").clone());
+                    items.add(new Item(WorldTask.valueOf(m.get("task").asText()), prompt, ids.ids(), ids.mask(), x0,
+                            control, m.get("refs").asInt()));
+                }
+            }
+        }
+        return new Pool(items);
+    }
+
+    /** One step's batch: one task, then examples of one shape of that task within the token budget. */
+    static List<Item> batch(Pool pool, SplittableRandom r, int maxBatch, int tokenBudget, long tokensPerFrame) {
+        List<WorldTask> tasks = new ArrayList<>(pool.byTask.keySet());
+        WorldTask task = tasks.get(r.nextInt(tasks.size()));
+        TreeMap<Integer, List<Item>> shapes = pool.byTask.get(task);
+        int count = shapes.values().stream().mapToInt(List::size).sum();
+        int pick = r.nextInt(count);
+        List<Item> group = null;
+        for (List<Item> g : shapes.values()) {
+            if (pick < g.size()) {
+                group = g;
+                break;
+            }
+            pick -= g.size();
+        }
+        int b = (int) Math.max(1, Math.min(maxBatch, tokenBudget / (group.get(0).frames() * tokensPerFrame)));
+        List<Item> out = new ArrayList<>();
+        out.add(group.get(pick));
+        for (int i = 1; i < b; i++) {
+            out.add(group.get(r.nextInt(group.size())));
+        }
+        return out;
+    }
+
+    /** The models being trained, over one set of parameters named {@code transformer.*} and {@code text_encoder.*}. */
+    record Models(UMT5EncoderModel text, WanVACETransformer3DModel transformer, long[] emptyIds, long[] emptyMask) {
+    }
+
+    /**
+     * The flow-matching loss of a batch: σ from the shifted uniform, x_t = (1 − σ)x0 + σε, MSE of the
+     * prediction against ε − x0; the prompt is dropped (replaced by the empty prompt) with probability
+     * {@code o.textDropout()}.
+     */
+    static Tensor loss(Models m, List<Item> items, Rng rng, SplittableRandom r, Options o, int maxLength) {
+        try (NativeScope scope = NativeScope.open()) {
+            int b = items.size();
+            long[] ids = new long[b * maxLength];
+            long[] mask = new long[b * maxLength];
+            double[] sigmas = new double[b];
+            for (int i = 0; i < b; i++) {
+                boolean drop = r.nextDouble() < o.textDropout();
+                System.arraycopy(drop ? m.emptyIds() : items.get(i).ids(), 0, ids, i * maxLength, maxLength);
+                System.arraycopy(drop ? m.emptyMask() : items.get(i).mask(), 0, mask, i * maxLength, maxLength);
+                sigmas[i] = shiftedSigma(r.nextDouble(), o.flowShift());
+            }
+            Tensor x0 = cat(items, true);
+            Tensor control = cat(items, false);
+            Tensor noise = rng.randn(Torch.shape(x0));
+            float[] s = new float[b];
+            float[] t = new float[b];
+            for (int i = 0; i < b; i++) {
+                s[i] = (float) sigmas[i];
+                t[i] = (float) (sigmas[i] * 1000);
+            }
+            Tensor sig = Torch.fromFloats(s, b, 1, 1, 1, 1);
+            Tensor xt = x0.mul(sig.neg().add(Torch.scalar(1))).add(noise.mul(sig));
+            Tensor text = m.text().promptEmbeds(Torch.fromLongs(ids, b, maxLength), Torch.fromLongs(mask, b, maxLength));
+            Tensor pred = m.transformer().forward(xt, Torch.fromFloats(t, b), text, control, 1.0);
+            return scope.keep(pred.sub(noise.sub(x0)).square().mean());
+        }
+    }
+
+    /** The UniPC flow schedule's shift applied to u in [0, 1): shift·u / (1 + (shift − 1)·u). */
+    static double shiftedSigma(double u, double shift) {
+        double s = Math.max(u, 1e-3);
+        return shift * s / (1 + (shift - 1) * s);
+    }
+
+    private static Tensor cat(List<Item> items, boolean x0) {
+        Tensor[] parts = new Tensor[items.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = x0 ? items.get(i).x0() : items.get(i).control();
+        }
+        return parts.length == 1 ? parts[0] : torch.cat(new TensorVector(parts), 0);
+    }
+
+    /** Mean flow loss on held-out items at fixed σ (0.1 … 0.9), fixed noise: comparable across steps. */
+    static double heldoutLoss(Models m, List<Item> items, Options o, int maxLength) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < items.size(); i++) {
+            for (double u : new double[]{0.1, 0.3, 0.5, 0.7, 0.9}) {
+                try (NativeScope scope = NativeScope.open(); Rng rng = new Rng(EVAL_SEED + 31L * i + (long) (u * 10))) {
+                    Tensor l = lossAt(m, items.get(i), rng, u, maxLength);
+                    sum += l.item().toDouble();
+                    n++;
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    private static Tensor lossAt(Models m, Item item, Rng rng, double sigma, int maxLength) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor x0 = item.x0();
+            Tensor noise = rng.randn(Torch.shape(x0));
+            Tensor xt = x0.mul(Torch.scalar(1 - sigma)).add(noise.mul(Torch.scalar(sigma)));
+            Tensor text = m.text().promptEmbeds(Torch.fromLongs(item.ids(), 1, maxLength),
+                    Torch.fromLongs(item.mask(), 1, maxLength));
+            Tensor pred = m.transformer().forward(xt, Torch.fromFloats(new float[]{(float) (sigma * 1000)}, 1), text,
+                    item.control(), 1.0);
+            return scope.keep(pred.sub(noise.sub(x0)).square().mean());
+        }
+    }
+
+    // ------------------------------------------------------------------ training
+
+    /**
+     * Trains per {@code config} over the VAE in {@code vaeDir} and, when all steps are done and {@code export}
+     * is given, writes the pipeline folder {@code export} (every component but {@code vae/}, which must
+     * already be there or is copied from {@code vaeDir}) and its model card.
+     */
+    public static TrainResult train(TrainConfig config, UMT5Config textConfig, WanTransformerConfig transformerConfig,
+                                    Options o, Path vaeDir, Path export, DType exportDType, int evalEvery,
+                                    String command, PrintStream log) {
+        Path out = config.out();
+        Path tokenizerDir = out.resolve("tokenizer");
+        writeTokenizer(tokenizerDir);
+        DataGenerator data = new DataGenerator(o.size(), o.size(), o.seconds());
+        int maxLength = o.maxSequenceLength();
+        Map<String, Object> info = describe(textConfig, transformerConfig, o);
+        Pool pool;
+        List<Item> heldout = new ArrayList<>();
+        try (Tokenizer tokenizer = Tokenizer.load(tokenizerDir);
+             AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"))) {
+            if (vae.config().zDim() != transformerConfig.inChannels()) {
+                throw new IllegalArgumentException("VAE z_dim " + vae.config().zDim() + " but transformer in_channels "
+                        + transformerConfig.inChannels());
+            }
+            pool = pool(out.resolve("pool.safetensors"), data, o, Trainer.stepSeed(config.seed(), -1), vae, tokenizer,
+                    log);
+            SplittableRandom hr = new SplittableRandom(EVAL_SEED);
+            for (WorldTask t : TASKS) {
+                heldout.add(prepare(data.example(t, hr.nextLong()), vae, tokenizer, maxLength));
+            }
+            VacePipeline.PromptIds empty = VacePipeline.tokenize(tokenizer, List.of(""), maxLength);
+            long tokensPerFrame = (long) (o.size() / vae.config().spatialFactor() / 2) * (o.size()
+                    / vae.config().spatialFactor() / 2);
+            try (Pool p = pool; Parameters params = new Parameters(); Rng init = new Rng(config.seed());
+                 Weights root = params.weights(init, init())) {
+                UMT5EncoderModel text = new UMT5EncoderModel(root.prefix("text_encoder."), textConfig);
+                WanVACETransformer3DModel transformer = new WanVACETransformer3DModel(root.prefix("transformer."),
+                        transformerConfig);
+                Models m = new Models(text, transformer, empty.ids(), empty.mask());
+                TrainResult r = new Trainer(config, params).info(info).log(log)
+                        .noDecay(n -> n.endsWith("bias") || n.contains("norm") || n.endsWith("scale_shift_table")
+                                || n.endsWith("shared.weight") || n.contains("relative_attention_bias"))
+                        .eval(evalEvery, step -> Map.of("heldout_loss", heldoutLoss(m, heldout, o, maxLength)))
+                        .run((step, rng) -> {
+                            SplittableRandom sr = new SplittableRandom(Trainer.stepSeed(config.seed(), step));
+                            return loss(m, batch(p, sr, config.batch(), o.tokenBudget(), tokensPerFrame), rng, sr, o,
+                                    maxLength);
+                        });
+                if (r.finished() && export != null) {
+                    export(params, textConfig, transformerConfig, o, vaeDir, export, exportDType, r, config, command,
+                            info, p.items.size(), log);
+                }
+                return r;
+            } finally {
+                for (Item it : heldout) {
+                    it.x0().close();
+                    it.control().close();
+                }
+            }
+        }
+    }
+
+    static Map<String, Object> describe(UMT5Config t, WanTransformerConfig c, Options o) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("transformer.dim", c.innerDim());
+        info.put("transformer.heads", c.numAttentionHeads());
+        info.put("transformer.layers", c.numLayers());
+        info.put("transformer.ffn_dim", c.ffnDim());
+        info.put("transformer.vace_layers", c.vaceLayers());
+        info.put("transformer.patch_size", c.patchSize());
+        info.put("transformer.vace_in_channels", c.vaceInChannels());
+        info.put("text_encoder.d_model", t.dModel());
+        info.put("text_encoder.layers", t.numLayers());
+        info.put("text_encoder.heads", t.numHeads());
+        info.put("text_encoder.d_ff", t.dFf());
+        info.put("text_encoder.vocab_size", t.vocabSize());
+        info.put("max_sequence_length", o.maxSequenceLength());
+        info.put("flow_shift", o.flowShift());
+        info.put("text_dropout", o.textDropout());
+        info.put("pool", o.imagesPerTask() + " per image task, " + o.videosPerTask() + " per video task");
+        info.put("clip_seconds", o.seconds());
+        return info;
+    }
+
+    // ------------------------------------------------------------------ export
+
+    private static void export(Parameters params, UMT5Config textConfig, WanTransformerConfig transformerConfig,
+                               Options o, Path vaeDir, Path dir, DType dtype, TrainResult r, TrainConfig config,
+                               String command, Map<String, Object> info, int poolSize, PrintStream log) {
+        try {
+            Files.createDirectories(dir);
+            saveComponent(params, "transformer.", dir.resolve("transformer/diffusion_pytorch_model.safetensors"), dtype);
+            Files.writeString(dir.resolve("transformer/config.json"), transformerJson(transformerConfig));
+            saveComponent(params, "text_encoder.", dir.resolve("text_encoder/model.safetensors"), dtype);
+            Files.writeString(dir.resolve("text_encoder/config.json"), textJson(textConfig));
+            writeTokenizer(dir.resolve("tokenizer"));
+            Files.createDirectories(dir.resolve("scheduler"));
+            Files.writeString(dir.resolve("scheduler/scheduler_config.json"), schedulerJson(o.flowShift()));
+            Path vae = dir.resolve("vae");
+            if (!vae.toAbsolutePath().normalize().equals(vaeDir.toAbsolutePath().normalize())) {
+                Files.createDirectories(vae);
+                try (var files = Files.list(vaeDir)) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, vae.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            Files.writeString(dir.resolve("model_index.json"), modelIndex());
+            Files.writeString(dir.resolve("unison.json"), runDefaults(o));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the generator to " + dir, e);
+        }
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("steps", r.step());
+        training.put("final_loss", r.meanRecentLoss());
+        training.put("training_seconds", r.elapsed().toSeconds());
+        training.put("threads", config.threads());
+        training.put("seed", config.seed());
+        training.put("batch", config.batch());
+        training.put("lr", config.schedule().peak());
+        training.put("command", command);
+        training.put("parameters.transformer", count(params, "transformer."));
+        training.put("parameters.text_encoder", count(params, "text_encoder."));
+        training.put("pool_examples", poolSize);
+        training.put("metrics", r.metrics());
+        training.put("config", info);
+        try {
+            Files.writeString(dir.resolve("transformer/training.json"),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(training));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training record", e);
+        }
+        writeCard(dir, params, textConfig, transformerConfig, o, r, config, command, info, poolSize, dtype, List.of());
+        log.println("exported the generator to " + dir);
+        if (o.checkSamples() > 0) {
+            ModelCard.Quality q = detectorCheck(dir, o.checkSamples(), log);
+            writeCard(dir, params, textConfig, transformerConfig, o, r, config, command, info, poolSize, dtype, List.of(q));
+        }
+    }
+
+    /** Steps and guidance of the detector check (the shipped run defaults). */
+    static final int CHECK_STEPS = 25;
+    static final double CHECK_GUIDANCE = 5.0;
+
+    /**
+     * Generates {@code n} held-out text-to-image examples with the exported pipeline (UniPC, 25 steps,
+     * guidance 5) and scores them with their specs (the detector: the detected scene must equal the asked one).
+     */
+    static ModelCard.Quality detectorCheck(Path dir, int n, PrintStream log) {
+        DataGenerator data = new DataGenerator(128, 128, List.of(1));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(EVAL_SEED + 7);
+        double sum = 0;
+        int objects = 0;
+        try (VacePipeline pipeline = VacePipeline.load(dir, DType.FLOAT32, new Device("cpu"))) {
+            for (int i = 0; i < n; i++) {
+                Example e = data.example(WorldTask.TEXT_TO_IMAGE, r.nextLong());
+                Plan plan = plan(e);
+                List<VacePipeline.Output> out = pipeline.generate(List.of(new VacePipeline.Request(plan, List.of(), i, null)),
+                        new VacePipeline.Run(new Size(128, 128, 1), CHECK_STEPS, CHECK_GUIDANCE, "default"),
+                        VacePipeline.Hooks.NONE);
+                Frames f = out.get(0).frames();
+                Frame frame = Frame.fromBytes(f.width(), f.height(), f.toBytes());
+                double score = e.spec().score(new Media.Image(frame));
+                sum += score;
+                objects += ai.unison.world.Detector.detect(frame).size();
+                log.printf(Locale.ROOT, "check %d: %.2f  '%s'%n", i, score, plan.prompt());
+            }
+        }
+        String value = String.format(Locale.ROOT, "%.2f", sum / n);
+        log.println("detector check (text_to_image, scene equal): " + value);
+        return new ModelCard.Quality("text_to_image scene match", value, n + " held-out text_to_image prompts, UniPC "
+                + CHECK_STEPS + " steps, guidance " + CHECK_GUIDANCE + ", 128×128: the detected scene equals the asked"
+                + " one (shape, colour, cell); " + objects + " objects detected in all. A quick check, not ShapesEval.");
+    }
+
+    /** The VAE's training record ({@link VaeTrainer#TRAINING_RECORD}) in {@code dir/vae}, or null. */
+    static JsonNode vaeRecord(Path dir) {
+        Path f = dir.resolve("vae").resolve(VaeTrainer.TRAINING_RECORD);
+        return Files.isRegularFile(f) ? Json.readTree(f) : null;
+    }
+
+    /** Writes the pipeline's MODEL_CARD.md: the generator's training and the VAE's, plus {@code extra} quality rows. */
+    static void writeCard(Path dir, Parameters params, UMT5Config textConfig, WanTransformerConfig transformerConfig,
+                          Options o, TrainResult r, TrainConfig config, String command, Map<String, Object> info,
+                          int poolSize, DType dtype, List<ModelCard.Quality> extra) {
+        long transformer = count(params, "transformer.");
+        long text = count(params, "text_encoder.");
+        JsonNode vae = vaeRecord(dir);
+        long vaeParams = vae == null ? 0 : vae.path("parameters").asLong();
+        List<ModelCard.Quality> quality = new ArrayList<>();
+        if (vae != null) {
+            quality.add(new ModelCard.Quality("VAE PSNR, images", String.format(Locale.ROOT, "%.2f dB",
+                    vae.path("psnr_image_db").asDouble()), "encode (posterior mean) → decode of "
+                    + vae.path("eval_images").asInt() + " held-out world images (targets and attachments), 128×128"));
+            quality.add(new ModelCard.Quality("VAE PSNR, clips", String.format(Locale.ROOT, "%.2f dB",
+                    vae.path("psnr_clip_db").asDouble()), "the same over every frame of " + vae.path("eval_clips").asInt()
+                    + " held-out clips of " + vae.path("eval_clip_frames").asInt() + " frames"));
+        }
+        r.metrics().forEach((k, v) -> quality.add(new ModelCard.Quality(k, String.format(Locale.ROOT, "%.4f", v),
+                "flow-matching MSE on " + TASKS.size() + " held-out examples (one per task) at σ = 0.1, 0.3, …, 0.9")));
+        quality.addAll(extra);
+        Map<String, Object> cfg = new LinkedHashMap<>(info);
+        cfg.put("parameters.transformer", ModelCard.parameterCount(transformer));
+        cfg.put("parameters.text_encoder", ModelCard.parameterCount(text));
+        if (vae != null) {
+            cfg.put("parameters.vae", ModelCard.parameterCount(vaeParams));
+            vae.path("config").fields().forEachRemaining(e -> cfg.put("vae." + e.getKey(), e.getValue().toString()));
+        }
+        StringBuilder notes = new StringBuilder();
+        notes.append("Components: transformer/ (WanVACETransformer3DModel, ").append(dtype.name().toLowerCase(Locale.ROOT))
+                .append("), text_encoder/ (UMT5EncoderModel, ").append(dtype.name().toLowerCase(Locale.ROOT))
+                .append("), tokenizer/ (byte-level: 256 bytes + <pad> 256, </s> 257), vae/ (AutoencoderKLWan, ")
+                .append(vae == null ? "?" : vae.path("dtype").asText())
+                .append(", latents_mean/latents_std measured on world images and clips), scheduler/ (UniPC, flow_prediction,")
+                .append(" use_flow_sigmas, flow_shift ").append(o.flowShift()).append("), unison.json (run defaults: 128×128,")
+                .append(" max_sequence_length ").append(o.maxSequenceLength()).append(", which the text encoder was trained with).");
+        if (vae != null) {
+            notes.append("\n\nVAE: trained first with `").append(vae.path("command").asText()).append("` for ")
+                    .append(vae.path("steps").asLong()).append(" steps (batch ").append(vae.path("batch").asInt())
+                    .append(" images or one clip window, lr ").append(vae.path("lr").asDouble()).append(", seed ")
+                    .append(vae.path("seed").asLong()).append(") in ")
+                    .append(Trainer.format(vae.path("training_seconds").asDouble())).append(" on ")
+                    .append(vae.path("threads").asInt()).append(" CPU thread(s); final loss ")
+                    .append(vae.path("final_loss").asDouble()).append(" (L1 + L2 of the reconstruction + a small latent")
+                    .append(" penalty).");
+        }
+        notes.append("\n\nGenerator objective: Wan flow matching, x_t = (1 − σ)·x0 + σ·ε, v = ε − x0, σ = shifted uniform")
+                .append(" (shift ").append(o.flowShift()).append("), timestep 1000·σ; the prompt is dropped to the empty")
+                .append(" negative prompt with probability ").append(o.textDropout()).append(" for classifier-free guidance.")
+                .append(" VACE control latents are built by VaceInputs exactly as at inference (all-zero context videos")
+                .append(" encoded once and reused). Reference frames are trained towards their own latents, as in VACE.");
+        new ModelCard("unison-wan-vace-tiny",
+                "The tiny generation expert for the shapes world: a Wan2.1-VACE pipeline (UMT5 text encoder, Wan-VACE"
+                        + " transformer, Wan VAE) at a small width, trained by `./unison train vae` and"
+                        + " `./unison train generator` on the nine generation tasks.",
+                "WanVACEPipeline (WanVACETransformer3DModel + UMT5EncoderModel + AutoencoderKLWan)", cfg,
+                transformer + text + vaeParams, "transformer + text_encoder " + dtype.name().toLowerCase(Locale.ROOT)
+                        + ", vae " + (vae == null ? "?" : vae.path("dtype").asText()),
+                "a pool of " + poolSize + " DataGenerator examples (" + o.imagesPerTask() + " per image task, "
+                        + o.videosPerTask() + " per video task, clips of " + o.seconds() + " s at 24 fps, " + o.size()
+                        + "×" + o.size() + "), fresh noise, σ and prompt dropout every step",
+                command, r.elapsed(), config.threads() + " CPU thread(s)", config.seed(), r.step(), r.meanRecentLoss(),
+                quality, notes.toString()).write(dir);
+    }
+
+    static long count(Parameters params, String prefix) {
+        return params.all().entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .mapToLong(e -> e.getValue().numel()).sum();
+    }
+
+    /** Saves the parameters under {@code prefix} (prefix stripped) in {@code dtype}. */
+    static void saveComponent(Parameters params, String prefix, Path file, DType dtype) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            params.all().forEach((n, t) -> {
+                if (n.startsWith(prefix)) {
+                    out.put(n.substring(prefix.length()), t.detach().to(dtype.scalarType()));
+                }
+            });
+            SafetensorsWriter.write(file, out, Map.of("format", "pt"));
+        }
+    }
+
+    static String transformerJson(WanTransformerConfig c) {
+        ObjectNode n = Json.CONFIG.createObjectNode();
+        n.put("_class_name", "WanVACETransformer3DModel");
+        n.put("_diffusers_version", "0.35.0");
+        n.setAll((ObjectNode) Json.CONFIG.valueToTree(c));
+        return n.toPrettyString();
+    }
+
+    static String textJson(UMT5Config c) {
+        ObjectNode n = Json.CONFIG.createObjectNode();
+        n.putArray("architectures").add("UMT5EncoderModel");
+        n.put("model_type", "umt5");
+        n.setAll((ObjectNode) Json.CONFIG.valueToTree(c));
+        n.put("is_encoder_decoder", true);
+        n.put("pad_token_id", 256);
+        n.put("eos_token_id", 257);
+        n.put("decoder_start_token_id", 256);
+        n.put("num_decoder_layers", c.numLayers());
+        n.put("tie_word_embeddings", false);
+        n.put("torch_dtype", "float32");
+        return n.toPrettyString();
+    }
+
+    static String schedulerJson(double flowShift) {
+        ObjectNode n = Json.CONFIG.createObjectNode();
+        n.put("_class_name", "UniPCMultistepScheduler");
+        n.put("_diffusers_version", "0.35.0");
+        n.put("num_train_timesteps", 1000);
+        n.put("solver_order", 2);
+        n.put("prediction_type", "flow_prediction");
+        n.put("predict_x0", true);
+        n.put("solver_type", "bh2");
+        n.put("lower_order_final", true);
+        n.put("use_flow_sigmas", true);
+        n.put("flow_shift", flowShift);
+        n.put("final_sigmas_type", "zero");
+        n.put("timestep_spacing", "linspace");
+        n.put("steps_offset", 0);
+        return n.toPrettyString();
+    }
+
+    static String modelIndex() {
+        ObjectNode n = Json.CONFIG.createObjectNode();
+        n.put("_class_name", "WanVACEPipeline");
+        n.put("_diffusers_version", "0.35.0");
+        n.putNull("boundary_ratio");
+        n.putArray("scheduler").add("diffusers").add("UniPCMultistepScheduler");
+        n.putArray("text_encoder").add("transformers").add("UMT5EncoderModel");
+        n.putArray("tokenizer").add("transformers").add("PreTrainedTokenizerFast");
+        n.putArray("transformer").add("diffusers").add("WanVACETransformer3DModel");
+        n.putArray("transformer_2").addNull().addNull();
+        n.putArray("vae").add("diffusers").add("AutoencoderKLWan");
+        return n.toPrettyString();
+    }
+
+    /** The pipeline's run defaults ({@link VacePipeline.Defaults}): 128×128, the training sequence length. */
+    static String runDefaults(Options o) {
+        ObjectNode n = Json.CONFIG.createObjectNode();
+        n.put("width", o.size());
+        n.put("height", o.size());
+        n.put("frames", 1 + 24 * o.seconds().get(0));
+        n.put("steps", 25);
+        n.put("guidance", 5.0);
+        n.put("negative_prompt", "");
+        n.put("max_sequence_length", o.maxSequenceLength());
+        n.put("conditioning_scale", 1.0);
+        return n.toPrettyString();
+    }
+}

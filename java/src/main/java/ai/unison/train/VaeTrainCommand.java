@@ -1,0 +1,61 @@
+package ai.unison.train;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code unison train vae}: trains the tiny Wan VAE ({@link VaeTrainer}) on shapes-world images and
+ * clips and, when all steps are done, exports it as the {@code vae/} component of {@code --export}.
+ */
+@Command(name = "vae", mixinStandardHelpOptions = true,
+        description = "Train the tiny Wan VAE (AutoencoderKLWan) on shapes-world images and clips; export to"
+                + " EXPORT/vae with measured latents_mean/latents_std.")
+public final class VaeTrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    TrainOptions train = new TrainOptions().out(Path.of("runs/vae")).steps(3000).batch(4).lr(1e-3)
+            .checkpointEvery(200).dtype("float32");
+
+    @Option(names = "--export", paramLabel = "DIR",
+            description = "the pipeline folder whose vae/ the finished model becomes (default: models/wan-vace-tiny)")
+    Path export;
+
+    @Option(names = "--base-dim", paramLabel = "N", description = "VAE base width (default: ${DEFAULT-VALUE})")
+    int baseDim = 16;
+
+    @Option(names = "--z-dim", paramLabel = "N", description = "latent channels (default: ${DEFAULT-VALUE})")
+    int zDim = 16;
+
+    @Option(names = "--clip-crop", paramLabel = "PX", description = "side of a clip window's random crop (default: ${DEFAULT-VALUE})")
+    int clipCrop = VaeTrainer.Options.defaults().clipCrop();
+
+    @Option(names = "--image-fraction", paramLabel = "P", description = "share of image steps (default: ${DEFAULT-VALUE})")
+    double imageFraction = VaeTrainer.Options.defaults().imageFraction();
+
+    @Option(names = "--kl", paramLabel = "W", description = "KL weight (default: ${DEFAULT-VALUE})")
+    double kl = VaeTrainer.Options.defaults().klWeight();
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "steps between PSNR evaluations (default: ${DEFAULT-VALUE})")
+    int evalEvery = 250;
+
+    @Override
+    public Integer call() {
+        Path dir = (export != null ? export
+                : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize()
+                        .resolve("models/wan-vace-tiny")).resolve("vae");
+        String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        VaeTrainer.Options d = VaeTrainer.Options.defaults();
+        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, d.maxClipK(), kl);
+        TrainResult r = VaeTrainer.train(train.config().build(), VaeTrainer.config(baseDim, zDim, 1), o, dir,
+                train.exportDType(), evalEvery, command.strip(), System.out);
+        System.out.println(r.finished() ? "VAE exported to " + dir : "stopped at step " + r.step() + "; continue with --resume");
+        return 0;
+    }
+}

@@ -1,0 +1,404 @@
+package ai.unison.train;
+
+import ai.unison.diffusion.wan.AutoencoderKLWan;
+import ai.unison.diffusion.wan.AutoencoderKLWanConfig;
+import ai.unison.runtime.DType;
+import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Rng;
+import ai.unison.runtime.Threads;
+import ai.unison.runtime.Torch;
+import ai.unison.world.DataGenerator;
+import ai.unison.world.Example;
+import ai.unison.world.Frame;
+import ai.unison.world.Media;
+import ai.unison.world.WorldTask;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the tiny Wan VAE ({@link AutoencoderKLWan}, the Wan2.1 structure at a smaller width) on
+ * shapes-world images and short clips: the targets and attachments (outline images and clips,
+ * reference objects, edit sources) of the nine generation tasks.
+ *
+ * <p>Each step is either a batch of {@code batch} images (single-frame videos, 128×128) or one clip
+ * window of 1 + 4k frames (k in 1..{@code maxClipK}), spatially cropped to {@code clipCrop} pixels.
+ * The loss is L1 + L2 between the input and the decoder's unclamped reconstruction of the posterior
+ * mean, plus {@code klWeight} × half the mean squared latent. The model runs exactly as at inference (the
+ * chunked causal encode and per-frame decode with the feature cache), under autograd. Every example
+ * is a pure function of (seed, step), so runs are deterministic and resume bit-identically.
+ *
+ * <p>After training, per-channel latents_mean / latents_std are measured over world images and
+ * clips and written into the exported {@code config.json}; reconstruction PSNR is measured on
+ * held-out images and clips for the model card.
+ */
+public final class VaeTrainer {
+    /** The generation tasks whose media the VAE sees. */
+    static final List<WorldTask> GENERATION = List.of(WorldTask.TEXT_TO_IMAGE, WorldTask.TEXT_TO_VIDEO,
+            WorldTask.IMAGE_EDIT, WorldTask.IMAGE_CONTROL, WorldTask.IMAGE_REFERENCE, WorldTask.IMAGE_TO_VIDEO,
+            WorldTask.VIDEO_REFERENCE, WorldTask.VIDEO_EDIT, WorldTask.VIDEO_CONTROL);
+    static final List<WorldTask> VIDEO_TASKS = List.of(WorldTask.TEXT_TO_VIDEO, WorldTask.IMAGE_TO_VIDEO,
+            WorldTask.VIDEO_REFERENCE, WorldTask.VIDEO_EDIT, WorldTask.VIDEO_CONTROL);
+
+    /** Seed of the held-out examples (evaluation, latent statistics). */
+    static final long EVAL_SEED = 20_250_701L;
+
+    /** The VAE's training facts and measured quality, next to its weights (read for the model card). */
+    public static final String TRAINING_RECORD = "training.json";
+
+    /**
+     * What the data and loss look like.
+     *
+     * @param size           canvas side of the world examples
+     * @param imageFraction  share of steps that train on an image batch (the rest on one clip)
+     * @param clipCrop       side of the random spatial crop of a clip window (a multiple of 8, at most size)
+     * @param maxClipK       clip windows have 1 + 4k frames, k uniform in 1..maxClipK
+     * @param klWeight       weight of the mean KL term
+     */
+    public record Options(int size, double imageFraction, int clipCrop, int maxClipK, double klWeight) {
+        public static Options defaults() {
+            return new Options(128, 0.5, 64, 2, 1e-4);
+        }
+    }
+
+    private VaeTrainer() {
+    }
+
+    /** The tiny VAE: base_dim 16, z_dim 16, dim_mult [1, 2, 4, 4], one residual block per level (8× space, 4× time). */
+    public static AutoencoderKLWanConfig tinyConfig() {
+        return config(16, 16, 1);
+    }
+
+    /** A Wan2.1-layout VAE config with neutral latent statistics (zero mean, unit std). */
+    public static AutoencoderKLWanConfig config(int baseDim, int zDim, int resBlocks) {
+        return withStats(new AutoencoderKLWanConfig(baseDim, null, zDim, List.of(1, 2, 4, 4), resBlocks, List.of(),
+                List.of(false, true, true), null, null, false, 3, 3, null), Collections.nCopies(zDim, 0.0),
+                Collections.nCopies(zDim, 1.0));
+    }
+
+    static AutoencoderKLWanConfig withStats(AutoencoderKLWanConfig c, List<Double> mean, List<Double> std) {
+        return new AutoencoderKLWanConfig(c.baseDim(), c.decoderBaseDim(), c.zDim(), c.dimMult(), c.numResBlocks(),
+                c.attnScales(), c.temperalDownsample(), List.copyOf(mean), List.copyOf(std), false, c.inChannels(),
+                c.outChannels(), null);
+    }
+
+    /**
+     * Initial values: norm scales one, biases zero, convolution and attention weights Normal(0, 1/√fan_in)
+     * (LeCun), so that activations keep their scale through the network.
+     */
+    public static ParameterInit init() {
+        return (name, shape, rng) -> {
+            if (name.endsWith("gamma")) {
+                return ParameterInit.ones().values(name, shape, rng);
+            }
+            if (name.endsWith("bias") || shape.length < 2) {
+                return ParameterInit.zeros().values(name, shape, rng);
+            }
+            long fanIn = 1;
+            for (int i = 1; i < shape.length; i++) {
+                fanIn *= shape[i];
+            }
+            return ParameterInit.normal(1 / Math.sqrt(fanIn)).values(name, shape, rng);
+        };
+    }
+
+    /** The media of a world example the VAE may meet: target and attachments. */
+    static List<Media> media(Example e) {
+        List<Media> all = new ArrayList<>(e.query().attachments());
+        all.add(e.target());
+        return all;
+    }
+
+    /** A training batch of {@code batch} images {@code [B, 3, 1, H, W]} in [-1, 1]. */
+    static Tensor imageBatch(DataGenerator data, SplittableRandom r, int batch) {
+        List<Tensor> items = new ArrayList<>();
+        try (NativeScope scope = NativeScope.open()) {
+            for (int i = 0; i < batch; i++) {
+                Example e = data.example(GENERATION.get(r.nextInt(GENERATION.size())), r.nextLong());
+                List<Media> media = media(e);
+                List<Frame> frames = WorldTensors.frames(media.get(r.nextInt(media.size())));
+                items.add(WorldTensors.video(List.of(frames.get(r.nextInt(frames.size())))));
+            }
+            return scope.keep(torch.cat(new TensorVector(items.toArray(Tensor[]::new)), 0));
+        }
+    }
+
+    /** One clip window {@code [1, 3, 1 + 4k, crop, crop]} in [-1, 1]. */
+    static Tensor clipWindow(DataGenerator data, SplittableRandom r, Options o) {
+        List<Frame> frames = List.of();
+        while (frames.size() < 5) {
+            Example e = data.example(VIDEO_TASKS.get(r.nextInt(VIDEO_TASKS.size())), r.nextLong());
+            List<Media> videos = media(e).stream().filter(m -> m instanceof Media.Video).toList();
+            frames = WorldTensors.frames(videos.get(r.nextInt(videos.size())));
+        }
+        int k = 1 + r.nextInt(Math.min(o.maxClipK(), (frames.size() - 1) / 4));
+        int n = 1 + 4 * k;
+        int start = r.nextInt(frames.size() - n + 1);
+        int side = Math.min(o.clipCrop(), Math.min(frames.get(0).width(), frames.get(0).height()));
+        int x = 8 * r.nextInt((frames.get(0).width() - side) / 8 + 1);
+        int y = 8 * r.nextInt((frames.get(0).height() - side) / 8 + 1);
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor v = WorldTensors.video(frames.subList(start, start + n));
+            return scope.keep(v.narrow(3, y, side).narrow(4, x, side).contiguous());
+        }
+    }
+
+    /**
+     * The training loss of {@code vae} on {@code video}: L1 + L2 between the input and the decoder's
+     * unclamped reconstruction of the posterior mean (the latent every pipeline uses), plus
+     * {@code klWeight} × the mean squared latent (the KL's mean term; the log-variance head is unused, so it
+     * is not trained: sampling through it let one bad step blow it past its clamp, where no gradient flows).
+     */
+    static Tensor loss(AutoencoderKLWan vae, Tensor video, Rng rng, double klWeight) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor mean = vae.encodeMoments(video).narrow(1, 0, vae.config().zDim());
+            Tensor[] pre = new Tensor[1];
+            vae.decode(mean, (name, value) -> {
+                if (name.equals("decoded_preclamp")) {
+                    pre[0] = NativeScope.own(new Tensor(value));
+                }
+            });
+            Tensor recon = pre[0];
+            try {
+                Tensor diff = recon.sub(video);
+                Tensor l = diff.abs().mean().add(diff.square().mean());
+                return scope.keep(l.add(mean.square().mean().mul(Torch.scalar(0.5 * klWeight))));
+            } finally {
+                recon.close();
+            }
+        }
+    }
+
+    /** Held-out media for evaluation and statistics: {@code images} single frames and {@code clips} clips of {@code clipFrames}. */
+    record Heldout(List<List<Frame>> images, List<List<Frame>> clips) {
+        static Heldout of(DataGenerator data, int images, int clips, int clipFrames, long seed) {
+            SplittableRandom r = new SplittableRandom(seed);
+            List<List<Frame>> im = new ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                Example e = data.example(GENERATION.get(i % GENERATION.size()), r.nextLong());
+                List<Media> media = media(e);
+                List<Frame> frames = WorldTensors.frames(media.get(r.nextInt(media.size())));
+                im.add(List.of(frames.get(r.nextInt(frames.size()))));
+            }
+            List<List<Frame>> cl = new ArrayList<>();
+            for (int i = 0; i < clips; i++) {
+                Example e = data.example(VIDEO_TASKS.get(i % VIDEO_TASKS.size()), r.nextLong());
+                List<Frame> frames = WorldTensors.frames(e.target());
+                cl.add(frames.subList(0, Math.min(clipFrames, frames.size())));
+            }
+            return new Heldout(im, cl);
+        }
+    }
+
+    /** Mean reconstruction PSNR (dB) of encode-mean → decode over images and over every frame of the clips. */
+    static Map<String, Double> psnr(AutoencoderKLWan vae, Heldout h) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("psnr_image", meanPsnr(vae, h.images()));
+        if (!h.clips().isEmpty()) {
+            m.put("psnr_clip", meanPsnr(vae, h.clips()));
+        }
+        return m;
+    }
+
+    private static double meanPsnr(AutoencoderKLWan vae, List<List<Frame>> items) {
+        double sum = 0;
+        int n = 0;
+        for (List<Frame> frames : items) {
+            List<Frame> out;
+            try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+                out = WorldTensors.toFrames(vae.decode(vae.encode(WorldTensors.video(frames)).mean()));
+            }
+            for (int i = 0; i < frames.size(); i++) {
+                sum += Math.min(60, Frame.psnr(frames.get(i), out.get(i)));
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** Per-channel mean and std of the posterior means over the held-out media: {mean, std}. */
+    static List<List<Double>> latentStats(AutoencoderKLWan vae, Heldout h) {
+        int z = vae.config().zDim();
+        double[] sum = new double[z];
+        double[] sq = new double[z];
+        long count = 0;
+        List<List<Frame>> all = new ArrayList<>(h.images());
+        all.addAll(h.clips());
+        for (List<Frame> frames : all) {
+            try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+                Tensor mu = vae.encode(WorldTensors.video(frames)).mean().transpose(0, 1).reshape(z, -1)
+                        .to(ScalarType.Double);
+                long n = mu.size(1);
+                double[] s1 = toDoubles(mu.sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+                double[] s2 = toDoubles(mu.square().sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+                for (int c = 0; c < z; c++) {
+                    sum[c] += s1[c];
+                    sq[c] += s2[c];
+                }
+                count += n;
+            }
+        }
+        List<Double> mean = new ArrayList<>();
+        List<Double> std = new ArrayList<>();
+        for (int c = 0; c < z; c++) {
+            double m = sum[c] / count;
+            mean.add(round(m));
+            std.add(round(Math.sqrt(Math.max(1e-12, sq[c] / count - m * m))));
+        }
+        return List.of(mean, std);
+    }
+
+    private static double[] toDoubles(Tensor t) {
+        float[] f = Torch.toFloats(t);
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+
+    /**
+     * Trains per {@code config} and, when all steps are done and {@code export} is given, writes the
+     * diffusers component folder {@code export} (config.json with measured latent statistics,
+     * diffusion_pytorch_model.safetensors in {@code exportDType}) and returns the measured quality.
+     *
+     * @param evalEvery steps between held-out PSNR evaluations
+     * @param command   the command line, for the model card
+     */
+    public static TrainResult train(TrainConfig config, AutoencoderKLWanConfig vaeConfig, Options o, Path export,
+                                    DType exportDType, int evalEvery, String command, PrintStream log) {
+        DataGenerator data = new DataGenerator(o.size(), o.size(), List.of(1));
+        Heldout small = Heldout.of(data, 8, 1, 9, EVAL_SEED);
+        Map<String, Object> info = describe(vaeConfig);
+        try (Parameters params = new Parameters(); Rng init = new Rng(config.seed());
+             AutoencoderKLWan vae = new AutoencoderKLWan(params.weights(init, init()), vaeConfig)) {
+            TrainResult r = new Trainer(config, params).info(info).log(log).noDecay(n -> n.endsWith("gamma")
+                            || n.endsWith("bias"))
+                    .eval(evalEvery, step -> psnr(vae, small))
+                    .run((step, rng) -> {
+                        SplittableRandom sr = new SplittableRandom(Trainer.stepSeed(config.seed(), step));
+                        Tensor video = sr.nextDouble() < o.imageFraction() ? imageBatch(data, sr, config.batch())
+                                : clipWindow(data, sr, o);
+                        return loss(vae, video, rng, o.klWeight());
+                    });
+            if (r.finished() && export != null) {
+                export(params, vae, vaeConfig, data, export, exportDType, r, config, o, command, info, log);
+            }
+            return r;
+        }
+    }
+
+    static Map<String, Object> describe(AutoencoderKLWanConfig c) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("base_dim", c.baseDim());
+        info.put("z_dim", c.zDim());
+        info.put("dim_mult", c.dimMult());
+        info.put("num_res_blocks", c.numResBlocks());
+        info.put("temperal_downsample", c.temperalDownsample());
+        return info;
+    }
+
+    /** Measured quality of an exported VAE, for the generator's model card. */
+    public record Quality(double psnrImage, double psnrClip, int images, int clips, int clipFrames) {
+    }
+
+    private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig,
+                               DataGenerator data, Path dir, DType dtype, TrainResult r, TrainConfig config,
+                               Options o, String command, Map<String, Object> info, PrintStream log) {
+        Heldout stats = Heldout.of(data, 64, 10, 25, EVAL_SEED + 1);
+        List<List<Double>> ms = latentStats(vae, stats);
+        AutoencoderKLWanConfig exported = withStats(vaeConfig, ms.get(0), ms.get(1));
+        try {
+            Files.createDirectories(dir);
+            params.save(dir.resolve("diffusion_pytorch_model.safetensors"), dtype, Map.of());
+            Files.writeString(dir.resolve("config.json"), configJson(exported));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the VAE to " + dir, e);
+        }
+        Heldout eval = Heldout.of(data, 64, 10, 25, EVAL_SEED + 2);
+        Map<String, Double> q;
+        try (AutoencoderKLWan shipped = AutoencoderKLWan.load(dir, DType.FLOAT32, new org.bytedeco.pytorch.Device("cpu"))) {
+            q = psnr(shipped, eval);
+        }
+        log.printf(Locale.ROOT, "exported VAE to %s: PSNR images %.2f dB, clips %.2f dB%n", dir, q.get("psnr_image"),
+                q.get("psnr_clip"));
+        writeQuality(dir, new Quality(q.get("psnr_image"), q.get("psnr_clip"), 64, 10, 25), r, config, o, command,
+                params.count(), dtype, info);
+    }
+
+    /** The diffusers config.json of a VAE config. */
+    static String configJson(AutoencoderKLWanConfig c) {
+        ObjectNode n = ai.unison.io.Json.CONFIG.createObjectNode();
+        n.put("_class_name", "AutoencoderKLWan");
+        n.put("_diffusers_version", "0.35.0");
+        n.put("attn_scales", n.arrayNode());
+        n.put("base_dim", c.baseDim());
+        n.put("dim_mult", ints(n, c.dimMult()));
+        n.put("dropout", 0.0);
+        ArrayNode mean = n.putArray("latents_mean");
+        c.latentsMean().forEach(mean::add);
+        ArrayNode std = n.putArray("latents_std");
+        c.latentsStd().forEach(std::add);
+        n.put("num_res_blocks", c.numResBlocks());
+        ArrayNode t = n.putArray("temperal_downsample");
+        c.temperalDownsample().forEach(t::add);
+        n.put("z_dim", c.zDim());
+        return n.toPrettyString();
+    }
+
+    private static ArrayNode ints(ObjectNode n, List<Integer> values) {
+        ArrayNode a = n.arrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    /** Writes {@link #TRAINING_RECORD} next to the weights: what the pipeline's model card reports about the VAE. */
+    private static void writeQuality(Path dir, Quality q, TrainResult r, TrainConfig config, Options o, String command,
+                                     long parameters, DType dtype, Map<String, Object> info) {
+        ObjectNode n = ai.unison.io.Json.CONFIG.createObjectNode();
+        n.put("psnr_image_db", round(q.psnrImage()));
+        n.put("psnr_clip_db", round(q.psnrClip()));
+        n.put("eval_images", q.images());
+        n.put("eval_clips", q.clips());
+        n.put("eval_clip_frames", q.clipFrames());
+        n.put("parameters", parameters);
+        n.put("dtype", dtype.name().toLowerCase(Locale.ROOT));
+        n.put("steps", r.step());
+        n.put("final_loss", round(r.meanRecentLoss()));
+        n.put("training_seconds", r.elapsed().toSeconds());
+        n.put("threads", config.threads());
+        n.put("seed", config.seed());
+        n.put("batch", config.batch());
+        n.put("lr", config.schedule().peak());
+        n.put("command", command);
+        n.put("options", o.toString());
+        n.set("config", ai.unison.io.Json.CONFIG.valueToTree(info));
+        try {
+            Files.writeString(dir.resolve(TRAINING_RECORD), n.toPrettyString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the VAE's training record", e);
+        }
+    }
+}

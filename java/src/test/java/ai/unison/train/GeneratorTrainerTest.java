@@ -1,0 +1,155 @@
+package ai.unison.train;
+
+import ai.unison.api.Frames;
+import ai.unison.api.Plan;
+import ai.unison.diffusion.schedulers.Schedulers;
+import ai.unison.diffusion.wan.AutoencoderKLWan;
+import ai.unison.diffusion.wan.VaceInputs;
+import ai.unison.diffusion.wan.WanModelFolder;
+import ai.unison.diffusion.wan.WanTransformerConfig;
+import ai.unison.diffusion.wan.WanVACETransformer3DModel;
+import ai.unison.io.Json;
+import ai.unison.runtime.DType;
+import ai.unison.runtime.NativeScope;
+import ai.unison.runtime.Torch;
+import ai.unison.text.Tokenizer;
+import ai.unison.text.UMT5Config;
+import ai.unison.text.UMT5EncoderModel;
+import ai.unison.world.DataGenerator;
+import ai.unison.world.Example;
+import ai.unison.world.Media;
+import ai.unison.world.WorldTask;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GeneratorTrainerTest {
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    static final UMT5Config TEXT = new UMT5Config(GeneratorTrainer.TEXT_VOCAB, 16, 8, 32, 1, 2, 8, 32, 1e-6,
+            "gated-gelu", "gelu_new");
+    static final WanTransformerConfig TRANSFORMER = GeneratorTrainer.transformerConfig(4, 16, 2, 12, 2, 48);
+    static final GeneratorTrainer.Options OPTIONS = new GeneratorTrainer.Options(32, List.of(1), 2, 1, 24, 3.0, 0.1,
+            64, 0);
+
+    @TempDir
+    static Path shared;
+    static Path vaeDir;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void microVae() {
+        vaeDir = shared.resolve("vae");
+        AutoencoderKLWan.writeRandom(VaeTrainer.config(4, 4, 1), vaeDir, 7);
+    }
+
+    private TrainConfig.Builder config(String name, int steps) {
+        return TrainConfig.builder(dir.resolve(name)).steps(steps).batch(4).lr(1e-2).warmup(1).logEvery(1)
+                .checkpointEvery(100).threads(1).seed(5);
+    }
+
+    @Test
+    void cachedControlLatentsEqualVaceInputsOnEveryTask() {
+        DataGenerator data = new DataGenerator(32, 32, List.of(1));
+        try (AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"));
+             GeneratorTrainer.ZeroLatents zeros = new GeneratorTrainer.ZeroLatents()) {
+            for (int round = 0; round < 2; round++) {
+                for (WorldTask t : GeneratorTrainer.TASKS) {
+                    Example e = data.example(t, 11 + round);
+                    Plan plan = GeneratorTrainer.plan(e);
+                    List<Frames> pixels = new ArrayList<>();
+                    for (Media m : e.query().attachments()) {
+                        pixels.add(GeneratorTrainer.frames(m));
+                    }
+                    try (NativeScope scope = NativeScope.open();
+                         VaceInputs in = VaceInputs.forTask(plan, pixels, GeneratorTrainer.executed(plan, e))) {
+                        Tensor expected = in.controlLatents(vae);
+                        Tensor actual = GeneratorTrainer.controlLatents(in, vae, zeros);
+                        assertArrayEquals(Torch.shape(expected), Torch.shape(actual), t.name());
+                        assertArrayEquals(Torch.toFloats(expected), Torch.toFloats(actual), t.name());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void poolItemsHaveReferenceFramesInFrontAndPromptIds() {
+        DataGenerator data = new DataGenerator(32, 32, List.of(1));
+        GeneratorTrainer.writeTokenizer(dir.resolve("tok"));
+        try (AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"));
+             Tokenizer tok = Tokenizer.load(dir.resolve("tok"))) {
+            GeneratorTrainer.Item ref = GeneratorTrainer.prepare(data.example(WorldTask.VIDEO_REFERENCE, 3), vae, tok, 24);
+            assertEquals(1, ref.refs());
+            assertEquals(1 + 7, ref.frames());
+            assertEquals(4 * 2 + 64, ref.control().size(1));
+            // the reference frame of x0 is the reference latent of the control's inactive channels
+            assertArrayEquals(Torch.toFloats(ref.control().narrow(1, 0, 4).narrow(2, 0, 1)),
+                    Torch.toFloats(ref.x0().narrow(2, 0, 1)));
+            assertTrue(ref.mask()[0] == 1 && ref.ids()[0] == ref.prompt().getBytes()[0]);
+            GeneratorTrainer.Item image = GeneratorTrainer.prepare(data.example(WorldTask.TEXT_TO_IMAGE, 3), vae, tok, 24);
+            assertEquals(0, image.refs());
+            assertEquals(1, image.frames());
+        }
+    }
+
+    @Test
+    void trainingReducesTheLossAndExportsALoadablePipelineFolder() throws Exception {
+        Path export = dir.resolve("model");
+        TrainResult r = GeneratorTrainer.train(config("run", 30).build(), TEXT, TRANSFORMER, OPTIONS, vaeDir, export,
+                DType.BFLOAT16, 30, "test", QUIET);
+        assertTrue(r.finished());
+        List<String> l = TrainRuns.losses(dir.resolve("run"));
+        double first = (Double.parseDouble(l.get(0)) + Double.parseDouble(l.get(1)) + Double.parseDouble(l.get(2))) / 3;
+        double last = r.meanRecentLoss();
+        assertTrue(last < first, "first " + first + ", last " + last);
+        assertTrue(r.metrics().containsKey("heldout_loss"));
+        WanModelFolder folder = WanModelFolder.of(export);
+        try (WanVACETransformer3DModel t = folder.vaceTransformer(DType.FLOAT32, new Device("cpu"));
+             UMT5EncoderModel text = folder.textEncoder(DType.FLOAT32, new Device("cpu"));
+             AutoencoderKLWan vae = folder.vae(DType.FLOAT32, new Device("cpu"));
+             Tokenizer tok = Tokenizer.load(folder.tokenizer())) {
+            assertEquals(List.of(0, 1), t.config().vaceLayers());
+            assertEquals(16, text.config().dModel());
+            assertEquals(4, vae.config().zDim());
+            assertEquals(GeneratorTrainer.TEXT_VOCAB, tok.size());
+        }
+        Schedulers.fromConfig(folder.schedulerConfig());
+        assertEquals("WanVACEPipeline", Json.readTree(export.resolve("model_index.json")).get("_class_name").asText());
+        assertEquals(24, Json.readTree(export.resolve("unison.json")).get("max_sequence_length").asInt());
+        assertTrue(Files.isRegularFile(export.resolve("MODEL_CARD.md")));
+    }
+
+    @Test
+    void resumingGivesTheUninterruptedRunBitForBit() {
+        GeneratorTrainer.train(config("straight", 6).build(), TEXT, TRANSFORMER, OPTIONS, vaeDir, null, DType.FLOAT32,
+                100, "test", QUIET);
+        TrainResult cut = GeneratorTrainer.train(config("cut", 6).budget(Duration.ofMillis(1)).build(), TEXT,
+                TRANSFORMER, OPTIONS, vaeDir, null, DType.FLOAT32, 100, "test", QUIET);
+        assertFalse(cut.finished());
+        GeneratorTrainer.train(config("cut", 6).resume(true).build(), TEXT, TRANSFORMER, OPTIONS, vaeDir, null,
+                DType.FLOAT32, 100, "test", QUIET);
+        Map<String, float[]> a = TrainRuns.finalParameters(dir.resolve("straight"));
+        Map<String, float[]> b = TrainRuns.finalParameters(dir.resolve("cut"));
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((n, v) -> assertArrayEquals(v, b.get(n), n));
+        assertEquals(TrainRuns.losses(dir.resolve("straight")), TrainRuns.losses(dir.resolve("cut")));
+    }
+}

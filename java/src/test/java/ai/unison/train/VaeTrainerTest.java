@@ -1,0 +1,87 @@
+package ai.unison.train;
+
+import ai.unison.diffusion.wan.AutoencoderKLWan;
+import ai.unison.diffusion.wan.AutoencoderKLWanConfig;
+import ai.unison.runtime.DType;
+import ai.unison.runtime.Torch;
+import ai.unison.world.DataGenerator;
+import org.bytedeco.pytorch.Device;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VaeTrainerTest {
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    /** A micro VAE on a 32×32 world: base_dim 4, z_dim 4. */
+    static final AutoencoderKLWanConfig MICRO = VaeTrainer.config(4, 4, 1);
+    static final VaeTrainer.Options OPTIONS = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4);
+
+    @TempDir
+    Path dir;
+
+    private TrainConfig.Builder config(String name, int steps) {
+        return TrainConfig.builder(dir.resolve(name)).steps(steps).batch(2).lr(1e-2).warmup(1).logEvery(1)
+                .checkpointEvery(100).threads(1).seed(3);
+    }
+
+    @Test
+    void batchesAreDeterministicImagesAndClipWindows() {
+        DataGenerator data = new DataGenerator(32, 32, List.of(1));
+        float[] a = Torch.toFloats(VaeTrainer.imageBatch(data, new SplittableRandom(5), 3));
+        assertArrayEquals(a, Torch.toFloats(VaeTrainer.imageBatch(data, new SplittableRandom(5), 3)));
+        assertArrayEquals(new long[]{3, 3, 1, 32, 32}, Torch.shape(VaeTrainer.imageBatch(data, new SplittableRandom(5), 3)));
+        long[] clip = Torch.shape(VaeTrainer.clipWindow(data, new SplittableRandom(6), OPTIONS));
+        assertEquals(5, clip[2]);
+        assertEquals(16, clip[3]);
+        for (float v : a) {
+            assertTrue(v >= -1 && v <= 1);
+        }
+    }
+
+    @Test
+    void trainingReducesTheLossExportsStatisticsAndLoadsBack() {
+        Path export = dir.resolve("vae");
+        TrainResult r = VaeTrainer.train(config("run", 24).build(), MICRO, OPTIONS, export, DType.FLOAT32, 24, "test",
+                QUIET);
+        assertTrue(r.finished());
+        List<String> l = TrainRuns.losses(dir.resolve("run"));
+        double first = Double.parseDouble(l.get(0)) + Double.parseDouble(l.get(1));
+        double last = Double.parseDouble(l.get(l.size() - 1)) + Double.parseDouble(l.get(l.size() - 2));
+        assertTrue(last < first, l.toString());
+        assertTrue(r.metrics().get("psnr_image") > 5, r.metrics().toString());
+        AutoencoderKLWanConfig c = AutoencoderKLWanConfig.read(export.resolve("config.json"));
+        assertEquals(4, c.zDim());
+        assertFalse(c.latentsStd().contains(1.0), "measured latents_std: " + c.latentsStd());
+        assertTrue(Files.isRegularFile(export.resolve(VaeTrainer.TRAINING_RECORD)));
+        try (AutoencoderKLWan vae = AutoencoderKLWan.load(export, DType.FLOAT32, new Device("cpu"))) {
+            assertEquals(4, vae.config().baseDim());
+        }
+    }
+
+    @Test
+    void resumingGivesTheUninterruptedRunBitForBit() {
+        VaeTrainer.train(config("straight", 6).build(), MICRO, OPTIONS, null, DType.FLOAT32, 100, "test", QUIET);
+        TrainResult cut = VaeTrainer.train(config("cut", 6).budget(Duration.ofMillis(1)).build(), MICRO, OPTIONS, null,
+                DType.FLOAT32, 100, "test", QUIET);
+        assertFalse(cut.finished());
+        VaeTrainer.train(config("cut", 6).resume(true).build(), MICRO, OPTIONS, null, DType.FLOAT32, 100, "test", QUIET);
+        Map<String, float[]> a = TrainRuns.finalParameters(dir.resolve("straight"));
+        Map<String, float[]> b = TrainRuns.finalParameters(dir.resolve("cut"));
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((n, v) -> assertArrayEquals(v, b.get(n), n));
+        assertEquals(TrainRuns.losses(dir.resolve("straight")), TrainRuns.losses(dir.resolve("cut")));
+    }
+}
