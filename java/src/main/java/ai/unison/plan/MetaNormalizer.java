@@ -73,12 +73,13 @@ public final class MetaNormalizer {
     private static final Pattern FRAMES = Pattern.compile(
             "(?<![\\w.])(\\d{1,5})\\s*(?:-\\s*)?frames?\\b(?!\\s*(?:per\\b|/|a\\s+sec|each\\s+sec|every\\s+sec))");
 
+    private static final String FRAME_OBJECT = "(?:this|that|my|the\\s+(?:attached\\s+)?(?:image|picture|photo|pic))\\b";
     private static final Pattern FIRST_FRAME = Pattern.compile(
             "\\b(?:first|opening|starting|start|initial|beginning)[- ]frame\\b"
-            + "|\\b(?:start|starts|starting|begin|begins|beginning)\\s+(?:from|with|on)\\s+(?:this|that|my|the\\s+(?:image|picture|photo))\\b");
+            + "|\\b(?:start|starts|starting|begin|begins|beginning)\\s+(?:from|with|on)\\s+" + FRAME_OBJECT);
     private static final Pattern LAST_FRAME = Pattern.compile(
             "\\b(?:last|final|ending|end|closing)[- ]frame\\b"
-            + "|\\b(?:end|ends|ending|finish|finishes|finishing)\\s+(?:on|with|at)\\s+(?:this|that|my|the\\s+(?:image|picture|photo))\\b");
+            + "|\\b(?:end|ends|ending|finish|finishes|finishing)\\s+(?:on|with|at)\\s+" + FRAME_OBJECT);
 
     private MetaNormalizer() {}
 

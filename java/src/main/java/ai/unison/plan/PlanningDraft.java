@@ -173,8 +173,30 @@ final class PlanningDraft {
             case "cellphrase" -> PlanningVocabulary.cellPhrase(this, memo("cell"));
             case "wxh" -> pick(List.of("1024x768", "640x480", "1920x1080", "512x512", "128x128", "800 by 600"));
             case "n" -> memo.computeIfAbsent("n", k -> Integer.toString(pick(2, 9)));
+            case "ctrlnoun" -> pick(PlanningVocabulary.CTRL_NOUNS);
+            case "vctrlnoun" -> pick(PlanningVocabulary.VCTRL_NOUNS);
+            case "subj" -> pick(PlanningVocabulary.SUBJECTS);
+            case "subjg" -> pick(PlanningVocabulary.SUBJECT_GENERIC);
+            case "photo" -> pick(PlanningVocabulary.PHOTO_NOUNS);
+            case "clipn" -> pick(PlanningVocabulary.CLIP_NOUNS);
+            case "still" -> pick(PlanningVocabulary.STILL_NOUNS);
+            case "scene" -> random.nextDouble() < 0.6 ? pick(PlanningVocabulary.SCENES) : PlanningVocabulary.controlScene(this);
+            case "where" -> random.nextDouble() < 0.6 ? pick(PlanningVocabulary.WHERE) : PlanningVocabulary.placement(this);
+            case "action" -> random.nextDouble() < 0.6 ? pick(PlanningVocabulary.ACTIONS) : PlanningVocabulary.objectMotion(this);
+            case "edit2" -> random.nextDouble() < 0.6 ? pick(PlanningVocabulary.EDITS) : PlanningVocabulary.imageEdit(this);
+            case "i2vmove" -> random.nextDouble() < 0.6 ? pick(PlanningVocabulary.I2V_MOTIONS) : PlanningVocabulary.frameMotion(this);
+            case "genimg" -> pick(PlanningVocabulary.GEN_NOUNS_IMAGE);
+            case "genvid" -> pick(PlanningVocabulary.GEN_NOUNS_VIDEO);
+            case "endon", "endson", "ending" -> frameVerb(name, 1);
+            case "starton", "startson", "starting" -> frameVerb(name, 0);
+            case "topic" -> pick(PlanningVocabulary.TOPICS);
+            case "vedit2" -> random.nextDouble() < 0.5 ? pick(PlanningVocabulary.VIDEO_EDITS) : PlanningVocabulary.videoEdit(this);
+            case "anything" -> random.nextBoolean() ? PlanningVocabulary.stillContent(this) : pick(PlanningVocabulary.SCENES);
             case "src", "mask", "ref", "ctrl", "frame", "clip", "vmask", "vctrl", "q" -> mention(name, false);
             default -> {
+                if (name.startsWith("+")) {
+                    yield silentMention(name.substring(1));
+                }
                 if (name.endsWith("!")) {
                     yield mention(name.substring(0, name.length() - 1), true);
                 }
@@ -204,6 +226,22 @@ final class PlanningDraft {
         return t.text();
     }
 
+    /** "ends on this image" and the like: sets the frame reference and names the attachment deictically. */
+    private String frameVerb(String form, int index) {
+        frameIndex = index;
+        memo.put("which", index == 0 ? "first" : "last");
+        List<String> verbs = switch (form) {
+            case "endon" -> List.of("end on", "end with", "finish on", "finish with", "end at");
+            case "endson" -> List.of("ends on", "ends with", "finishes on", "finishes with", "ends at");
+            case "ending" -> List.of("ending on", "ending with", "finishing on", "finishing with");
+            case "starton" -> List.of("start from", "start with", "begin with", "start on", "begin from");
+            case "startson" -> List.of("starts from", "starts with", "begins with", "starts on", "begins from");
+            default -> List.of("starting from", "starting with", "beginning with", "starting on");
+        };
+        return pick(verbs) + " " + pick(List.of("this image", "this pic", "this photo", "this picture", "this frame",
+                "this still", "the attached image", "my picture", "that image", "the image", "this shot", "my photo"));
+    }
+
     private String which() {
         return memo.computeIfAbsent("which", k -> {
             frameIndex = random.nextInt(2);
@@ -226,22 +264,72 @@ final class PlanningDraft {
             case MIXED -> random.nextBoolean();
         };
         mentions.add(new Mention(role, path, inline));
-        return inline ? "###" + path + "###" : named ? "" : pick(PlanningVocabulary.deictic(role, video));
+        if (!inline) {
+            return named ? "" : pick(PlanningVocabulary.deictic(role, video));
+        }
+        String ref = "###" + path + "###";
+        if (named) {
+            return random.nextDouble() < 0.15 ? "(" + ref + ")" : ref;
+        }
+        double r = random.nextDouble();
+        if (r < 0.2) {
+            return pick(PlanningVocabulary.deictic(role, video)) + " " + ref;
+        }
+        if (r < 0.28) {
+            return pick(PlanningVocabulary.deictic(role, video)) + " (" + ref + ")";
+        }
+        return ref;
+    }
+
+    /** An attachment given separately whose mention the template writes itself ("this edge map"), or none. */
+    private String silentMention(String role) {
+        boolean video = isVideoRole(role);
+        mentions.add(new Mention(role, PlanningVocabulary.path(this, role, video), false));
+        return "";
+    }
+
+    private boolean isVideoRole(String role) {
+        return role.equals("clip") || role.equals("vctrl") || role.equals("q") && task == Task.VIDEO_UNDERSTANDING
+                || role.equals("vmask") && task == Task.VIDEO_EDIT && random.nextDouble() < 0.7;
     }
 
     private String typos(String literal) {
         StringBuilder out = new StringBuilder();
         for (String word : literal.split("(?<=\\W)|(?=\\W)")) {
             List<String> variants = PlanningVocabulary.TYPOS.get(word);
-            out.append(variants != null && random.nextDouble() < 0.05 ? pick(variants) : word);
+            if (variants != null && random.nextDouble() < 0.05) {
+                out.append(pick(variants));
+            } else if (word.length() >= 4 && word.chars().allMatch(Character::isLetter) && !PROTECTED.contains(word)
+                    && random.nextDouble() < 0.03) {
+                out.append(misspell(word));
+            } else {
+                out.append(word);
+            }
         }
         return out.toString();
+    }
+
+    /** Words the meta-information depends on: never misspelt. */
+    private static final java.util.Set<String> PROTECTED = java.util.Set.of("frame", "frames", "first", "last", "final",
+            "ending", "closing", "opening", "starting", "start", "initial", "second", "seconds", "square", "portrait",
+            "landscape", "vertical", "horizontal", "wide", "tall", "high", "width", "height", "across", "with", "from",
+            "this", "that", "image", "picture", "photo", "begin", "begins", "ends", "finish", "finishes", "mask",
+            "format", "beginning", "secs", "pixels");
+
+    /** One keyboard slip: a swapped, dropped or doubled letter. */
+    private String misspell(String word) {
+        int i = 1 + random.nextInt(word.length() - 2);
+        return switch (random.nextInt(3)) {
+            case 0 -> word.substring(0, i) + word.charAt(i + 1) + word.charAt(i) + word.substring(i + 2);
+            case 1 -> word.substring(0, i) + word.substring(i + 1);
+            default -> word.substring(0, i) + word.charAt(i) + word.substring(i);
+        };
     }
 
     // ---- the finished example
 
     PlanningData.Example finish(PlanningData.Template template) {
-        String request = dress(text.toString());
+        String request = dress(extraMeta(text.toString()));
         List<String> separate = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         int inline = 0;
@@ -278,6 +366,34 @@ final class PlanningDraft {
                 task == Task.IMAGE_CONTROL || task == Task.VIDEO_CONTROL,
                 video ? Signal.End.VIDEO : Signal.End.IMAGE, null);
         return SignalGrammar.print(s);
+    }
+
+    private static final List<String> META_HEAD = List.of("%s, ", "%s: ", "%s. ", "%s - ", "(%s) ", "%s | ", "[%s] ");
+    private static final List<String> META_TAIL = List.of(", %s", ". %s", " %s", " - %s", " (%s)", "; %s", ", %s.",
+            ". Make it %s.", " — %s", ". %s please", "\n%s", ", oh and %s", ". btw %s");
+
+    /**
+     * Size and duration stated apart from the template, before or after the rest, when the template
+     * stated none: meta-information anywhere in the request.
+     */
+    private String extraMeta(String body) {
+        if (task.isUnderstanding()) {
+            return body;
+        }
+        String out = body.strip();
+        boolean video = task.output() == Task.Modality.VIDEO;
+        if (video && frameToken == null && random.nextDouble() < 0.3) {
+            out = place(out, duration(random.nextDouble() < 0.15));
+        }
+        if (width == null && random.nextDouble() < 0.3) {
+            out = place(out, size(false));
+        }
+        return out;
+    }
+
+    private String place(String body, String meta) {
+        return random.nextDouble() < 0.35 ? String.format(pick(META_HEAD), meta) + body
+                : body + String.format(pick(META_TAIL), meta);
     }
 
     /** Politeness, casing and final punctuation; paths inside {@code ###} keep their case. */

@@ -40,12 +40,17 @@ final class PlanningVocabulary {
     static final List<String> LAST_WORDS = List.of("last", "final", "ending", "closing", "end");
 
     static final List<String> POLITE_PREFIXES = List.of("please ", "Please ", "could you ", "can you ", "pls ", "kindly ",
-            "hey, ", "hi! ", "I'd like you to ", "I need you to ", "would you ", "ok, ");
-    static final List<String> NEUTRAL_PREFIXES = List.of("hey, ", "hi! ", "ok so ", "quick one: ", "request: ");
-    static final List<String> QUESTION_PREFIXES = List.of("hey, ", "quick question: ", "hi! ", "ok so ", "question: ");
+            "hey, ", "hi! ", "I'd like you to ", "I need you to ", "would you ", "ok, ", "yo ", "hey can u ", "could u ",
+            "Hello! Please ", "hi there, ", "pls pls ", "ok now ", "next: ", "also, ", "alright, ", "Hey assistant, ");
+    static final List<String> NEUTRAL_PREFIXES = List.of("hey, ", "hi! ", "ok so ", "quick one: ", "request: ",
+            "yo ", "hmm... ", "ok ", "so, ", "hello, ", "next one: ", "idea: ", "i'd love ", "could i get ", "gimme ");
+    static final List<String> QUESTION_PREFIXES = List.of("hey, ", "quick question: ", "hi! ", "ok so ", "question: ",
+            "hmm, ", "sorry, ", "hello! ", "random q: ", "one more thing: ", "btw ", "i'm curious: ");
     static final List<String> POLITE_SUFFIXES = List.of(" please", ", please", ", thanks", ". thank you!", " thx", " :)", "!",
-            ".", " ty", "... thanks in advance");
-    static final List<String> QUESTION_SUFFIXES = List.of(" thanks", " :)", " please", " thx");
+            ".", " ty", "... thanks in advance", "!!", " 🙏", " asap", " thx!!", " :D", " 😊", " <3",
+            ". cheers", " (thanks!)", ", ty!", "?", " lol", " ok?");
+    static final List<String> QUESTION_SUFFIXES = List.of(" thanks", " :)", " please", " thx", "??", " 🤔",
+            " thanks!", " ty", " lol", " pls", "...");
 
     /** Misspellings of words that occur in templates (never in sizes or durations). */
     static final Map<String, List<String>> TYPOS = Map.ofEntries(
@@ -100,6 +105,83 @@ final class PlanningVocabulary {
             "right", List.of("to the right", "right", "rightwards", "from left to right"),
             "up", List.of("up", "upwards", "toward the top"),
             "down", List.of("down", "downwards", "toward the bottom"));
+
+    // ---- nouns and phrases that carry the task (control maps, reference subjects, source photos)
+
+    static final List<String> CTRL_NOUNS = List.of("edge map", "canny map", "canny edges", "depth map", "pose", "pose skeleton",
+            "openpose skeleton", "scribble", "sketch", "line art", "lineart", "outline", "contour drawing", "layout sketch",
+            "wireframe", "segmentation map", "doodle", "edges", "line drawing", "stick figure pose", "normal map",
+            "rough sketch", "pencil sketch", "canny image", "edge image", "structure map");
+    static final List<String> VCTRL_NOUNS = List.of("pose video", "depth video", "edge video", "canny video", "outline clip",
+            "outline video", "pose sequence", "skeleton animation", "depth clip", "line-art video", "motion outline",
+            "edges clip", "openpose clip", "sketch animation", "control video", "canny clip", "edge-map video",
+            "depth-map clip");
+    static final List<String> SUBJECTS = List.of("my cat", "this product", "the object", "my dog", "this toy", "the character", "this logo",
+            "this person", "the shape", "this mug", "my plushie", "this robot", "the thing", "this figure", "my avatar",
+            "this bottle", "this sneaker", "our brand character", "the item", "this lamp", "this chair", "my hamster",
+            "the teddy bear", "the subject", "this cartoon bird", "the red triangle", "the blue circle", "this shape",
+            "my character", "the little robot", "the product", "my grandma's vase", "this action figure", "my parrot",
+            "the green square", "this handbag", "my car", "the guy in the photo", "this dude", "this cute frog",
+            "my kid's drawing of a monster", "this headphone set", "the mascot");
+    static final List<String> SUBJECT_GENERIC = List.of("the object", "the thing", "the subject", "the shape", "the item",
+            "the character", "the figure", "the toy", "the animal", "the person", "the logo", "the product");
+    static final List<String> PHOTO_NOUNS = List.of("photo", "pic", "picture", "image", "shot", "screenshot", "selfie", "scan",
+            "snapshot", "jpeg", "png", "render");
+    static final List<String> CLIP_NOUNS = List.of("video", "clip", "vid", "footage", "recording", "movie", "video clip");
+    static final List<String> STILL_NOUNS = List.of("this photo", "my drawing", "this picture", "the image", "this still",
+            "this pic", "my painting", "this screenshot", "the attached picture", "this frame", "my photo", "the png",
+            "this artwork", "the attached image", "this shot");
+    static final List<String> SCENES = List.of("a photo of an old church", "a painting of a wolf", "a blue convertible", "a samurai", "a modern bathroom",
+            "a farmhouse", "an anime boy", "a castle at sunset", "a futuristic city", "a forest path", "a bowl of fruit",
+            "a robot", "a dancer on a stage", "a tiger", "an oil painting of a harbour", "a comic book style hero",
+            "a photo of a living room", "a neon city street", "a snowy village", "a cute dragon", "a marble statue",
+            "a spaceship interior", "a flower garden", "a pencil drawing", "a mountain painting",
+            "a chase through a market", "a beach stroll", "a ballerina", "a zombie", "a soldier marching",
+            "a realistic cat", "a glass skyscraper", "a watercolor bird", "a pixel art game level", "a claymation figure");
+    static final List<String> WHERE = List.of("on a beach", "in the top right corner", "in a snowy forest", "on a kitchen table", "next to a window",
+            "in space", "on a city street", "at the center", "on a white background", "under a tree",
+            "in the middle of a desert", "on a bookshelf", "on a t-shirt", "in a fantasy castle", "at the bottom left",
+            "on top of a mountain", "in a cafe", "floating over the ocean", "in the left corner", "on a billboard",
+            "inside a fishbowl", "in a field of flowers", "on mars", "in a living room", "on a skateboard", "in the rain",
+            "next to the eiffel tower", "on a pizza", "on a red background", "in the bottom right", "in a jungle",
+            "on a wooden desk", "at a birthday party");
+    static final List<String> ACTIONS = List.of("spinning", "dancing", "jumping up and down", "waving", "rotating slowly", "bouncing", "sliding down",
+            "growing", "shrinking", "swimming", "driving down a road", "floating in space", "walking left",
+            "moving to the right", "turning around", "doing a backflip", "climbing a wall", "rolling across the floor",
+            "sitting and blinking", "hopping", "drifting up", "running through a park", "skiing down a hill",
+            "surfing a wave", "marching in a parade", "flying through clouds", "playing the guitar", "wobbling",
+            "sliding left", "moving up", "zooming past");
+    static final List<String> EDITS = List.of("remove the car", "get rid of the person in the back", "make it black and white", "fix the lighting",
+            "remove the text", "put sunglasses on him", "make the sky pink", "replace the sofa with a bed",
+            "delete everything inside the mask", "paint the door blue", "remove the watermark", "brighten it up",
+            "make the grass greener", "recolor the car yellow", "add snow", "remove the red circle",
+            "fill the masked area with flowers", "make the square purple", "swap the background for a beach",
+            "remove my ex", "clean up the stains", "turn the shirt green", "erase the wires", "make the dog smile",
+            "add a rainbow", "change her hair to blonde", "make the circle yellow", "remove the blue square",
+            "replace the sky with stars", "make the walls white", "take out the trash can", "make it night time",
+            "recolour the triangle red", "add a moon", "retouch the skin");
+    static final List<String> I2V_MOTIONS = List.of("pan to the left", "the water ripples", "her hair blows in the wind", "the leaves fall", "the square spins",
+            "camera orbits around", "the clouds move", "the dog wags its tail", "make it rain", "the car drives away",
+            "the circle shrinks", "the triangle moves left", "add gentle motion", "the birds fly off",
+            "make the flames flicker", "the shapes drift apart", "the camera pushes in", "the boat rocks on the waves",
+            "the kid waves", "the square slides up", "make everything sway", "the lights blink", "slow zoom out",
+            "the circle bounces");
+    static final List<String> VIDEO_EDITS = List.of("remove the car", "make it night time", "blur the license plate",
+            "make it look like winter", "replace the sky", "turn the car blue", "remove the person walking by",
+            "add falling snow", "make it black and white", "recolor the jacket red", "change the background to a beach",
+            "remove the text overlay", "make the ball orange", "erase the boom mic", "make the triangle yellow",
+            "change the moving square to green", "remove the red circle", "make the water purple");
+    static final List<String> TOPICS = List.of("aspect ratios", "frame rates", "resolutions", "masks", "pose videos",
+            "depth maps", "edge maps", "diffusion models", "keyframes", "video codecs", "color grading", "composition rules",
+            "the rule of thirds", "4k screens", "vertical videos", "gifs", "pixels", "triangles", "circles", "squares",
+            "complementary colours", "lens flares", "motion blur", "inpainting", "reference images", "storyboards",
+            "thumbnails", "widescreen formats", "24 fps", "timelapses");
+    static final List<String> GEN_NOUNS_IMAGE = List.of("a pic", "an image", "a picture", "a drawing", "a wallpaper",
+            "a thumbnail", "a banner", "a poster", "an illustration", "a photo", "art", "a render", "a logo", "an icon",
+            "a painting", "a sketch", "a cover image", "a header image");
+    static final List<String> GEN_NOUNS_VIDEO = List.of("a video", "a clip", "a vid", "an animation", "a gif", "a short film",
+            "a loop", "a reel", "a movie", "footage", "a short clip", "an animated clip", "a video loop", "a tiktok",
+            "a timelapse");
 
     // ---- content
 
@@ -291,7 +373,11 @@ final class PlanningVocabulary {
             "at a resolution of %W×%H", "size: %Wx%H", "%W wide and %H tall", "%W pixels wide and %H pixels high",
             "%Wpx wide, %Hpx tall", "that is %W wide and %H high", "with width %W and height %H", "width: %W, height: %H",
             "with a width of %W and a height of %H", "height %H and width %W", "%H tall and %W wide", "w=%W h=%H",
-            "%W × %H pixels", "%W by %H");
+            "%W × %H pixels", "%W by %H", "like %Wx%H", "%W wide by %H high", "%Wx%H px", "res %Wx%H",
+            "resolution: %W x %H", "%Wx%H resolution", "%W by %H px", "around %Wx%H", "dimensions %Wx%H",
+            "%W px wide and %H px tall", "%W wide, %H tall", "make it %Wx%H", "output %Wx%H", "size %W×%H",
+            "%W*%H pixels", "%W x %H px", "exactly %Wx%H", "w %W h %H", "width=%W height=%H", "W: %W, H: %H",
+            "width %W, height %H", "%H high and %W wide", "canvas %Wx%H", "%Wx%H please", "%W × %H");
     private static final List<String> EXPLICIT_ADJ = List.of("%Wx%H", "%W×%H", "%Wx%Hpx", "%W by %H", "%W x %H", "%WX%H");
     private static final List<String> COMBOS = List.of("in landscape at %Wx%H", "portrait, %W by %H", "%Wx%H (landscape)",
             "16:9 at %Wx%H", "square format, %Wx%H", "vertical, %W×%H", "720p, no wait, %Wx%H");
@@ -340,10 +426,21 @@ final class PlanningVocabulary {
     }
 
     private static int[] explicitSize(PlanningDraft d) {
-        if (d.random().nextDouble() < 0.7) {
+        double r = d.random().nextDouble();
+        if (r < 0.35) {
             return COMMON_SIZES.get(d.random().nextInt(COMMON_SIZES.size()));
         }
-        return new int[] {16 * d.pick(4, 128), 16 * d.pick(4, 128)};
+        if (r < 0.6) {
+            return new int[] {16 * d.pick(4, 128), 16 * d.pick(4, 128)};
+        }
+        if (r < 0.8) {
+            return new int[] {50 * d.pick(2, 60), 50 * d.pick(2, 40)};
+        }
+        if (r < 0.9) {
+            int w = 8 * d.pick(8, 300);
+            return d.random().nextBoolean() ? new int[] {w, w} : new int[] {w, 8 * d.pick(8, 250)};
+        }
+        return new int[] {d.pick(40, 3000), d.pick(40, 2000)};
     }
 
     private static Sized explicit(String form, int[] wh) {
@@ -355,15 +452,18 @@ final class PlanningVocabulary {
     private static final List<String> NUMBER_WORDS = List.of("one", "two", "three", "four", "five", "six", "seven", "eight",
             "nine", "ten");
     private static final List<String> DURATION_GLUE = List.of("lasting %s", "for %s", "%s long", "about %s", "that runs %s",
-            "%s", "duration %s", "around %s", "roughly %s", "length: %s");
-    private static final List<Integer> FRAME_COUNTS = List.of(16, 24, 32, 40, 48, 60, 64, 80, 96, 120);
+            "%s", "duration %s", "around %s", "roughly %s", "length: %s", "make it %s long", "%s total", "length %s",
+            "%s in length", "just %s", "only %s", "approx %s", "~%s", "%s max", "keep it %s", "it should be %s long",
+            "runtime %s", "Length — %s", "%s please", "%s or so");
+    private static final List<Integer> FRAME_COUNTS = List.of(16, 24, 32, 40, 48, 60, 64, 80, 96, 120, 8, 12, 20, 36, 72,
+            100, 144, 150, 200, 240, 30, 50, 90, 160);
 
     static Timed duration(PlanningDraft d, boolean adjective) {
         double r = d.random().nextDouble();
         if (r < 0.85) {
             boolean half = r >= 0.8;
-            double seconds = half ? d.pick(0, 2) + 0.5 : d.pick(1, 10);
-            boolean words = !half && r >= 0.62;
+            double seconds = half ? d.pick(0, 3) + 0.5 : d.random().nextDouble() < 0.15 ? d.pick(11, 30) : d.pick(1, 10);
+            boolean words = !half && seconds <= 10 && r >= 0.62;
             String number = half ? Double.toString(seconds)
                     : words ? NUMBER_WORDS.get((int) seconds - 1) : Integer.toString((int) seconds);
             int token = (int) Math.round(seconds * SignalGrammar.FPS);
@@ -378,8 +478,9 @@ final class PlanningVocabulary {
             return new Timed(String.format(d.pick(DURATION_GLUE), amount), token);
         }
         int frames = FRAME_COUNTS.get(d.random().nextInt(FRAME_COUNTS.size()));
-        String form = adjective ? "%m-frame" : d.pick(List.of("with %m frames", "%m frames long", "about %m frames",
-                "around %m frames", "of %m frames", "%m frames"));
+        String form = adjective ? d.pick(List.of("%m-frame", "%m frame")) : d.pick(List.of("with %m frames", "%m frames long",
+                "about %m frames", "around %m frames", "of %m frames", "%m frames", "%m frames total", "exactly %m frames",
+                "%m frames please", "make it %m frames"));
         return new Timed(form.replace("%m", Integer.toString(frames)), frames);
     }
 

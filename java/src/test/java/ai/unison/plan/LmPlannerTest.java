@@ -57,7 +57,7 @@ class LmPlannerTest {
 
     private static List<RequestText.Prepared> requests() {
         List<RequestText.Prepared> list = new ArrayList<>();
-        for (PlanningData.Example e : PlanningData.generate(24, 7, null)) {
+        for (PlanningData.Example e : PlanningData.generate(32, 7, null)) {
             list.add(RequestText.prepare(e.request(), e.attachments()));
         }
         return list;
