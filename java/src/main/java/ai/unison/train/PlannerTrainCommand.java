@@ -36,7 +36,7 @@ public final class PlannerTrainCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = export != null ? export
                 : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize().resolve("models/planner-tiny");
-        String command = "./unison train planner " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainResult r = PlannerTrainer.train(train.config().build(), PlannerTrainer.tinyConfig(), dir, train.exportDType(),
                 evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "planner exported to " + dir

@@ -45,7 +45,7 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
         if (visionShare < 0 || visionShare > train.config().build().batch()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share must be 0 to the batch size");
         }
-        String command = "./unison train vl-planner " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, to, train.exportDType(), evalEvery,
                 evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
