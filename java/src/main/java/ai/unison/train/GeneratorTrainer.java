@@ -269,49 +269,12 @@ public final class GeneratorTrainer {
     }
 
     /**
-     * {@link VaceInputs#controlLatents} computed the same way (diffusers' {@code prepare_video_latents} and
-     * {@code prepare_masks}), except that the latents of an all-zero video (the empty context of
-     * text-to-X and reference tasks, the masked halves of control and image-to-video) come from a cache.
-     * A test checks it equals {@code controlLatents} on every task.
+     * {@link VaceInputs#controlLatents}, with the latents of an all-zero video (the empty context of
+     * text-to-X and reference tasks, the masked halves of control and image-to-video) taken from a cache.
+     * A test checks it equals the uncached result on every task.
      */
     static Tensor controlLatents(VaceInputs in, AutoencoderKLWan vae, ZeroLatents zeros) {
-        try (NativeScope scope = NativeScope.open()) {
-            Tensor video = in.video();
-            Tensor m = in.mask().gt(Torch.scalar(0.5)).to(torch.ScalarType.Float);
-            Tensor inactive = latents(vae, video.mul(m.neg().add(Torch.scalar(1))), zeros);
-            Tensor reactive = latents(vae, video.mul(m), zeros);
-            Tensor latents = torch.cat(new TensorVector(inactive, reactive), 1);
-            for (Tensor ref : in.references()) {
-                Tensor r = latents(vae, ref.unsqueeze(0).unsqueeze(2), null);
-                Tensor pair = torch.cat(new TensorVector(r, torch.zeros_like(r)), 1);
-                latents = torch.cat(new TensorVector(pair, latents), 2);
-            }
-            Tensor masks = foldMask(in.mask(), vae.config().spatialFactor(), Torch.shape(inactive)[2],
-                    in.referenceFrames());
-            return scope.keep(torch.cat(new TensorVector(latents, masks), 1).contiguous());
-        }
-    }
-
-    /** prepare_masks: [1, 1, F, H, W] → [1, s², refs + T, H/s, W/s], frames resampled nearest-exact. */
-    static Tensor foldMask(Tensor mask, int s, long latentFrames, int refs) {
-        long[] shape = Torch.shape(mask);
-        long f = shape[2];
-        long h = shape[3] / s;
-        long w = shape[4] / s;
-        try (NativeScope scope = NativeScope.open()) {
-            Tensor m = mask.select(0, 0).select(0, 0).reshape(f, h, s, w, s).permute(2, 4, 0, 1, 3)
-                    .reshape(s * s, f, h, w);
-            long[] idx = new long[(int) latentFrames];
-            for (int t = 0; t < latentFrames; t++) {
-                idx[t] = Math.min((long) Math.floor((t + 0.5) * f / latentFrames), f - 1);
-            }
-            m = m.index_select(1, Torch.fromLongs(idx, latentFrames));
-            if (refs > 0) {
-                m = torch.cat(new TensorVector(torch.zeros(new long[]{s * s, refs, h, w},
-                        Torch.options(torch.ScalarType.Float)), m), 1);
-            }
-            return scope.keep(m.unsqueeze(0).contiguous());
-        }
+        return in.controlLatents(vae, video -> latents(vae, video, zeros));
     }
 
     static boolean isVideo(WorldTask t) {

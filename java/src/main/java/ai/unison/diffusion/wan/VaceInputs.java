@@ -180,13 +180,27 @@ public final class VaceInputs implements AutoCloseable {
      * {@code prepare_masks}, with latents taken at the posterior mean.
      */
     public Tensor controlLatents(AutoencoderKLWan vae) {
+        return controlLatents(vae, video -> latents(vae, video));
+    }
+
+    /** Encodes a pixel video [1, 3, F, H, W] to normalised latents [1, z_dim, T, h, w] (float32, CPU). */
+    @FunctionalInterface
+    public interface LatentEncoder {
+        Tensor encode(Tensor video);
+    }
+
+    /**
+     * {@link #controlLatents(AutoencoderKLWan)} with the VAE encoding done by {@code encoder}, which must
+     * give what the VAE's normalised posterior mean gives (a trainer caches the latents of all-zero videos).
+     */
+    public Tensor controlLatents(AutoencoderKLWan vae, LatentEncoder encoder) {
         try (NativeScope scope = NativeScope.open()) {
             Tensor m = mask.gt(Torch.scalar(0.5)).to(ScalarType.Float);
-            Tensor inactive = latents(vae, video.mul(m.neg().add(Torch.scalar(1))));
-            Tensor reactive = latents(vae, video.mul(m));
+            Tensor inactive = encoder.encode(video.mul(m.neg().add(Torch.scalar(1))));
+            Tensor reactive = encoder.encode(video.mul(m));
             Tensor latents = torch.cat(new org.bytedeco.pytorch.TensorVector(inactive, reactive), 1);
             for (Tensor ref : references) {
-                Tensor r = latents(vae, ref.unsqueeze(0).unsqueeze(2));
+                Tensor r = encoder.encode(ref.unsqueeze(0).unsqueeze(2));
                 Tensor pair = torch.cat(new org.bytedeco.pytorch.TensorVector(r, torch.zeros_like(r)), 1);
                 latents = torch.cat(new org.bytedeco.pytorch.TensorVector(pair, latents), 2);
             }
@@ -225,7 +239,7 @@ public final class VaceInputs implements AutoCloseable {
      * {@code prepare_masks}: [1, 1, F, H, W] → [1, s², refs + T, H/s, W/s]; channel {@code i·s + j} holds
      * pixel (i, j) of every s×s cell; frames resampled nearest-exact from F to T.
      */
-    static Tensor foldMask(Tensor mask, int s, long latentFrames, int refs) {
+    public static Tensor foldMask(Tensor mask, int s, long latentFrames, int refs) {
         long[] shape = Torch.shape(mask);
         long f = shape[2];
         long h = shape[3] / s;
