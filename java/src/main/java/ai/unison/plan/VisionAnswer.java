@@ -90,14 +90,18 @@ public final class VisionAnswer {
             }
             Attachment a = request.attachments().get(index);
             Qwen2VLImageProcessor.Processed p;
-            if (video) {
-                double[] fps = new double[1];
-                p = processor.frames(sampled(inputs.get(index), a, fps));
-                videos.add(p);
-                secondsPerGrid.add(config.vision().temporalPatch() / fps[0]);
-            } else {
-                p = processor.image(image(inputs.get(index), a));
-                images.add(p);
+            try {
+                if (video) {
+                    double[] fps = new double[1];
+                    p = processor.frames(sampled(inputs.get(index), a, fps));
+                    videos.add(p);
+                    secondsPerGrid.add(config.vision().temporalPatch() / fps[0]);
+                } else {
+                    p = processor.image(image(inputs.get(index), a));
+                    images.add(p);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("attachment " + a.index() + " '" + a.path() + "': " + e.getMessage(), e);
             }
             text.append(VISION_START).append((video ? VIDEO_PAD : IMAGE_PAD).repeat(p.tokens(merge))).append(VISION_END);
             index++;

@@ -82,6 +82,11 @@ class VisionAnswerTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> planner.answerWithVision(r, List.of(Input.pixels(gradient(1, 56, 56)))));
             assertTrue(e.getMessage().contains("2 attachments but 1"), e.getMessage());
+            RequestText.Prepared tiny = RequestText.prepare("what is in ###dot.png###?", List.of());
+            IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                    () -> planner.answerWithVision(tiny, List.of(Input.pixels(gradient(1, 8, 8)))));
+            assertTrue(small.getMessage().contains("attachment 0 'dot.png'") && small.getMessage().contains("smaller than one"),
+                    small.getMessage());
         }
     }
 }
