@@ -7,10 +7,8 @@ import ai.unison.api.Plan;
 import ai.unison.api.Settings;
 import ai.unison.api.Size;
 import ai.unison.api.Task;
-import ai.unison.diffusion.schedulers.Schedulers;
 import ai.unison.diffusion.wan.VacePipeline;
 import ai.unison.diffusion.wan.WanTransformerConfig;
-import ai.unison.io.Json;
 import ai.unison.io.Media;
 import ai.unison.io.MediaException;
 import ai.unison.runtime.DType;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -51,7 +48,7 @@ public final class WanVaceExpert implements Expert {
         this.pipeline = pipeline;
         this.version = pipeline.root().getFileName() + " (" + describe(pipeline) + ")";
         VacePipeline.Defaults d = pipeline.defaults();
-        this.defaults = new Settings(d.steps(), d.guidance(), schedulerName(pipeline.root()));
+        this.defaults = new Settings(d.steps(), d.guidance(), pipeline.schedulerName());
     }
 
     /** Loads the folder on the engine's device: bfloat16 on CUDA, float32 on the CPU. */
@@ -254,17 +251,6 @@ public final class WanVaceExpert implements Expert {
             return 0;
         }
         return (int) plan.attachments().stream().filter(a -> a.kind() == Attachment.Kind.IMAGE).count();
-    }
-
-    /** The short name of the folder's scheduler class ({@code unipc} for Wan), for settings and results. */
-    private static String schedulerName(Path root) {
-        String cls = Json.readTree(root.resolve("scheduler").resolve("scheduler_config.json")).path("_class_name").asText();
-        for (Map.Entry<String, String> e : Schedulers.aliases().entrySet()) {
-            if (e.getValue().equals(cls)) {
-                return e.getKey();
-            }
-        }
-        return cls;
     }
 
     private static String describe(VacePipeline p) {

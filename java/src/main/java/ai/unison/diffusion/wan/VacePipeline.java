@@ -117,6 +117,10 @@ public final class VacePipeline implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final ProjMLP projector;
     private final Path schedulerConfig;
+    private final String schedulerClass;
+    private final double flowShift;
+    /** The negative prompt's conditioning [1, L (+ 4), D], made on first use (the expert's thread). */
+    private Tensor negative;
     private final Defaults defaults;
 
     private VacePipeline(Path root, WanVACETransformer3DModel transformer, AutoencoderKLWan vae,
@@ -129,6 +133,9 @@ public final class VacePipeline implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.projector = projector;
         this.schedulerConfig = schedulerConfig;
+        JsonNode cfg = Json.readTree(schedulerConfig);
+        this.schedulerClass = cfg.path("_class_name").asText();
+        this.flowShift = cfg.path("flow_shift").asDouble(1.0);
         this.defaults = defaults;
     }
 
@@ -220,21 +227,29 @@ public final class VacePipeline implements AutoCloseable {
 
     /** A scheduler by name: {@code default} / the folder's class or alias is the folder's config; others get its flow settings. */
     public Scheduler scheduler(String name) {
-        JsonNode cfg = Json.readTree(schedulerConfig);
-        String own = cfg.path("_class_name").asText();
         String cls = Schedulers.aliases().getOrDefault(name.toLowerCase(Locale.ROOT), name);
-        if (name.equals("default") || cls.equals(own)) {
+        if (name.equals("default") || cls.equals(schedulerClass)) {
             return Schedulers.fromConfig(schedulerConfig);
         }
         Map<String, Object> flow = new HashMap<>();
         if (cls.equals("FlowMatchEulerDiscreteScheduler")) {
-            flow.put("shift", cfg.path("flow_shift").asDouble(1.0));
+            flow.put("shift", flowShift);
         } else {
             flow.put("prediction_type", "flow_prediction");
             flow.put("use_flow_sigmas", true);
-            flow.put("flow_shift", cfg.path("flow_shift").asDouble(1.0));
+            flow.put("flow_shift", flowShift);
         }
         return Schedulers.create(name, flow);
+    }
+
+    /** The short name of the folder's scheduler ({@code unipc} for Wan), else its class name. */
+    public String schedulerName() {
+        for (Map.Entry<String, String> e : Schedulers.aliases().entrySet()) {
+            if (e.getValue().equals(schedulerClass)) {
+                return e.getKey();
+            }
+        }
+        return schedulerClass;
     }
 
     /**
@@ -281,7 +296,7 @@ public final class VacePipeline implements AutoCloseable {
             }
             boolean cfg = run.guidance() > 1.0;
             Tensor cond = textConditioning(prompts, hidden);
-            Tensor uncond = cfg ? textConditioning(nCopies(defaults.negativePrompt, prompts.size()), null) : null;
+            Tensor uncond = cfg ? negativeConditioning().expand(prompts.size(), -1, -1) : null;
             Tensor control = torch.cat(new TensorVector(controls.toArray(Tensor[]::new)), 0)
                     .to(transformer.device(), transformer.dtype().scalarType());
 
@@ -336,9 +351,7 @@ public final class VacePipeline implements AutoCloseable {
             int len = defaults.maxSequenceLength;
             int b = prompts.size();
             PromptIds t = tokenize(tokenizer, prompts, len);
-            long[] ids = t.ids();
-            long[] mask = t.mask();
-            Tensor embeds = textEncoder.promptEmbeds(Torch.fromLongs(ids, b, len), Torch.fromLongs(mask, b, len))
+            Tensor embeds = textEncoder.promptEmbeds(Torch.fromLongs(t.ids(), b, len), Torch.fromLongs(t.mask(), b, len))
                     .to(transformer.dtype().scalarType());
             if (projector != null) {
                 List<Tensor> tokens = new ArrayList<>();
@@ -353,6 +366,16 @@ public final class VacePipeline implements AutoCloseable {
             }
             return scope.keep(embeds.to(transformer.device(), transformer.dtype().scalarType()));
         }
+    }
+
+    /** The negative prompt's conditioning [1, L (+ 4), D], computed once and owned by this pipeline. */
+    private Tensor negativeConditioning() {
+        if (negative == null) {
+            try (NativeScope scope = NativeScope.open()) {
+                negative = NativeScope.own(textConditioning(List.of(defaults.negativePrompt), null));
+            }
+        }
+        return negative;
     }
 
     /** Token ids and attention mask of a batch of prompts, each {@code [B·L]} row-major. */
@@ -398,14 +421,6 @@ public final class VacePipeline implements AutoCloseable {
         }
     }
 
-    private static List<String> nCopies(String s, int n) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(s);
-        }
-        return out;
-    }
-
     @Override
     public void close() {
         transformer.close();
@@ -414,6 +429,9 @@ public final class VacePipeline implements AutoCloseable {
         tokenizer.close();
         if (projector != null) {
             projector.close();
+        }
+        if (negative != null) {
+            negative.close();
         }
     }
 }
