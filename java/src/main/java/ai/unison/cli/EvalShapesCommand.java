@@ -1,7 +1,6 @@
 package ai.unison.cli;
 
 import ai.unison.Unison;
-import ai.unison.api.Frames;
 import ai.unison.api.Options;
 import ai.unison.api.Overrides;
 import ai.unison.api.Request;
