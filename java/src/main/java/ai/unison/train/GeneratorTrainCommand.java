@@ -60,6 +60,10 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
             description = "text-to-image samples to generate and score with the detector after export (default: ${DEFAULT-VALUE})")
     int check = GeneratorTrainer.Options.defaults().checkSamples();
 
+    @Option(names = "--object-weight", paramLabel = "W",
+            description = "extra flow-loss weight of latent positions unlike the background, 0 for plain MSE (default: ${DEFAULT-VALUE})")
+    double objectWeight = GeneratorTrainer.Options.defaults().objectWeight();
+
     @Option(names = "--eval-every", paramLabel = "N", description = "steps between held-out loss evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 250;
 
@@ -70,7 +74,7 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         GeneratorTrainer.Options d = GeneratorTrainer.Options.defaults();
         GeneratorTrainer.Options o = new GeneratorTrainer.Options(d.size(), seconds, imagesPerTask, videosPerTask,
-                d.maxSequenceLength(), flowShift, d.textDropout(), tokenBudget, check);
+                d.maxSequenceLength(), flowShift, d.textDropout(), tokenBudget, check, objectWeight);
         var text = GeneratorTrainer.tinyTextConfig();
         var transformer = GeneratorTrainer.transformerConfig(16, text.dModel(), heads, headDim, layers, 4 * heads * headDim);
         TrainResult r = GeneratorTrainer.train(train.config().build(), text, transformer, o, vae, dir,

@@ -9,6 +9,7 @@ import ai.unison.diffusion.wan.VaceInputs;
 import ai.unison.diffusion.wan.VacePipeline;
 import ai.unison.diffusion.wan.WanTransformerConfig;
 import ai.unison.diffusion.wan.WanVACETransformer3DModel;
+import ai.unison.diffusion.wan.ZeroLatentCache;
 import ai.unison.io.Checkpoint;
 import ai.unison.io.Json;
 import ai.unison.io.SafetensorsWriter;
@@ -33,6 +34,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -91,12 +93,20 @@ public final class GeneratorTrainer {
      * @param textDropout      probability of training on the empty prompt
      * @param tokenBudget      transformer tokens per step (batch = budget / tokens per example, at most --batch)
      * @param checkSamples     text-to-image samples generated after export and scored with the detector (0: none)
+     * @param objectWeight     extra loss weight of latent positions that differ from the background
+     *                         ({@link #objectWeights}; 0: plain MSE)
      */
     public record Options(int size, List<Integer> seconds, int imagesPerTask, int videosPerTask,
                           int maxSequenceLength, double flowShift, double textDropout, int tokenBudget,
-                          int checkSamples) {
+                          int checkSamples, double objectWeight) {
+        public Options {
+            if (!(objectWeight >= 0) || Double.isInfinite(objectWeight)) {
+                throw new IllegalArgumentException("object weight must be a finite number >= 0, got " + objectWeight);
+            }
+        }
+
         public static Options defaults() {
-            return new Options(128, List.of(1), 240, 60, 128, 3.0, 0.1, 1024, 8);
+            return new Options(128, List.of(1), 240, 60, 128, 3.0, 0.1, 1024, 8, 0.0);
         }
     }
 
@@ -213,7 +223,7 @@ public final class GeneratorTrainer {
     }
 
     /** {@link #prepare(Example, AutoencoderKLWan, Tokenizer, int)} reusing the latents of all-zero videos from {@code zeros}. */
-    static Item prepare(Example e, AutoencoderKLWan vae, Tokenizer tokenizer, int maxLength, ZeroLatents zeros) {
+    static Item prepare(Example e, AutoencoderKLWan vae, Tokenizer tokenizer, int maxLength, ZeroLatentCache zeros) {
         Plan plan = plan(e);
         Size size = executed(plan, e);
         List<Frames> pixels = new ArrayList<>();
@@ -222,9 +232,9 @@ public final class GeneratorTrainer {
         }
         try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard();
              VaceInputs in = VaceInputs.forTask(plan, pixels, size)) {
-            Tensor control = zeros == null ? in.controlLatents(vae) : controlLatents(in, vae, zeros);
+            Tensor control = zeros == null ? in.controlLatents(vae) : in.controlLatents(vae, zeros);
             int refs = in.referenceFrames();
-            Tensor target = latents(vae, WorldTensors.video(WorldTensors.frames(e.target())), null);
+            Tensor target = vae.normalizeLatents(vae.encode(WorldTensors.video(WorldTensors.frames(e.target()))).mean()).cpu();
             Tensor x0 = refs == 0 ? target
                     : torch.cat(new TensorVector(control.narrow(1, 0, vae.config().zDim()).narrow(2, 0, refs), target), 2);
             if (x0.size(2) != control.size(2)) {
@@ -235,46 +245,6 @@ public final class GeneratorTrainer {
             return new Item(e.task(), plan.prompt(), ids.ids(), ids.mask(), NativeScope.own(x0.contiguous()),
                     NativeScope.own(control.contiguous()), refs);
         }
-    }
-
-    /** The normalised latents of all-zero videos, by shape: the same for every example of that shape. */
-    static final class ZeroLatents implements AutoCloseable {
-        private final Map<String, Tensor> cache = new LinkedHashMap<>();
-
-        Tensor get(AutoencoderKLWan vae, Tensor video) {
-            String key = java.util.Arrays.toString(Torch.shape(video));
-            Tensor t = cache.get(key);
-            if (t == null) {
-                try (NativeScope scope = NativeScope.open()) {
-                    t = NativeScope.own(vae.normalizeLatents(vae.encode(video).mean()).cpu().contiguous());
-                }
-                cache.put(key, t);
-            }
-            return t;
-        }
-
-        @Override
-        public void close() {
-            cache.values().forEach(Tensor::close);
-            cache.clear();
-        }
-    }
-
-    /** Normalised posterior-mean latents of a video, taken from {@code zeros} when the video is all zero. */
-    private static Tensor latents(AutoencoderKLWan vae, Tensor video, ZeroLatents zeros) {
-        if (zeros != null && video.abs().max().item().toDouble() == 0) {
-            return zeros.get(vae, video);
-        }
-        return vae.normalizeLatents(vae.encode(video).mean()).cpu();
-    }
-
-    /**
-     * {@link VaceInputs#controlLatents}, with the latents of an all-zero video (the empty context of
-     * text-to-X and reference tasks, the masked halves of control and image-to-video) taken from a cache.
-     * A test checks it equals the uncached result on every task.
-     */
-    static Tensor controlLatents(VaceInputs in, AutoencoderKLWan vae, ZeroLatents zeros) {
-        return in.controlLatents(vae, video -> latents(vae, video, zeros));
     }
 
     static boolean isVideo(WorldTask t) {
@@ -295,7 +265,7 @@ public final class GeneratorTrainer {
         }
         SplittableRandom r = new SplittableRandom(seed);
         int done = 0;
-        try (ZeroLatents zeros = new ZeroLatents()) {
+        try (ZeroLatentCache zeros = new ZeroLatentCache(vae, 64)) {
         for (WorldTask t : TASKS) {
             int n = isVideo(t) ? o.videosPerTask() : o.imagesPerTask();
             for (int i = 0; i < n; i++) {
@@ -413,8 +383,30 @@ public final class GeneratorTrainer {
             Tensor xt = x0.mul(sig.neg().add(Torch.scalar(1))).add(noise.mul(sig));
             Tensor text = m.text().promptEmbeds(Torch.fromLongs(ids, b, maxLength), Torch.fromLongs(mask, b, maxLength));
             Tensor pred = m.transformer().forward(xt, Torch.fromFloats(t, b), text, control, 1.0);
-            return scope.keep(pred.sub(noise.sub(x0)).square().mean());
+            Tensor error = pred.sub(noise.sub(x0)).square();
+            if (o.objectWeight() == 0) {
+                return scope.keep(error.mean());
+            }
+            Tensor w = objectWeights(x0, o.objectWeight());
+            return scope.keep(error.mul(w).mean().div(w.mean()));
         }
+    }
+
+    /**
+     * Per-position loss weights for latents {@code x0} [B, C, T, h, w]: 1 + {@code weight}·d/max(d), where d is
+     * the distance (over channels) of a position's latent from the example's background latent, the
+     * per-channel median over all positions (the background covers most of every world canvas). Uniform
+     * background gets weight 1, the most object-like position 1 + {@code weight}; the result is [B, 1, T, h, w]
+     * and is meant for a weighted mean (sum of w·error over sum of w), which keeps the loss's scale.
+     */
+    static Tensor objectWeights(Tensor x0, double weight) {
+        long[] shape = Torch.shape(x0);
+        Tensor flat = x0.flatten(2, -1);
+        Tensor background = flat.median(2, true).get0();
+        Tensor d = flat.sub(background).square().sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt();
+        Tensor relative = d.div(d.amax(new long[]{2}, true).clamp_min(Torch.scalar(1e-6)));
+        return relative.mul(Torch.scalar(weight)).add(Torch.scalar(1))
+                .reshape(shape[0], 1, shape[2], shape[3], shape[4]);
     }
 
     /** The UniPC flow schedule's shift applied to u in [0, 1): shift·u / (1 + (shift − 1)·u). */
@@ -539,6 +531,7 @@ public final class GeneratorTrainer {
         info.put("max_sequence_length", o.maxSequenceLength());
         info.put("flow_shift", o.flowShift());
         info.put("text_dropout", o.textDropout());
+        info.put("object_weight", o.objectWeight());
         info.put("pool", o.imagesPerTask() + " per image task, " + o.videosPerTask() + " per video task");
         info.put("clip_seconds", o.seconds());
         return info;

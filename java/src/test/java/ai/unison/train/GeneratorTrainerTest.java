@@ -8,6 +8,7 @@ import ai.unison.diffusion.wan.VaceInputs;
 import ai.unison.diffusion.wan.WanModelFolder;
 import ai.unison.diffusion.wan.WanTransformerConfig;
 import ai.unison.diffusion.wan.WanVACETransformer3DModel;
+import ai.unison.diffusion.wan.ZeroLatentCache;
 import ai.unison.io.Json;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
@@ -45,7 +46,7 @@ class GeneratorTrainerTest {
             "gated-gelu", "gelu_new");
     static final WanTransformerConfig TRANSFORMER = GeneratorTrainer.transformerConfig(4, 16, 2, 12, 2, 48);
     static final GeneratorTrainer.Options OPTIONS = new GeneratorTrainer.Options(32, List.of(1), 2, 1, 24, 3.0, 0.1,
-            64, 0);
+            64, 0, 0.0);
 
     @TempDir
     static Path shared;
@@ -66,10 +67,31 @@ class GeneratorTrainerTest {
     }
 
     @Test
+    void objectWeightsAreOneOnTheBackgroundAndLargestOnTheObject() {
+        try (NativeScope scope = NativeScope.open()) {
+            // [1, 2, 1, 4, 4]: background latent (0.5, -1) everywhere, one position far from it, one half as far
+            float[] v = new float[32];
+            for (int i = 0; i < 16; i++) {
+                v[i] = 0.5f;
+                v[16 + i] = -1f;
+            }
+            v[5] = 0.5f + 4f;
+            v[10] = 0.5f + 2f;
+            Tensor w = GeneratorTrainer.objectWeights(Torch.fromFloats(v, 1, 2, 1, 4, 4), 3.0);
+            assertArrayEquals(new long[]{1, 1, 1, 4, 4}, Torch.shape(w));
+            float[] got = Torch.toFloats(w);
+            assertEquals(4.0, got[5], 1e-5);
+            assertEquals(2.5, got[10], 1e-5);
+            assertEquals(1.0, got[0], 1e-5);
+            assertEquals(1.0, got[15], 1e-5);
+        }
+    }
+
+    @Test
     void cachedControlLatentsEqualVaceInputsOnEveryTask() {
         DataGenerator data = new DataGenerator(32, 32, List.of(1));
         try (AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"));
-             GeneratorTrainer.ZeroLatents zeros = new GeneratorTrainer.ZeroLatents()) {
+             ZeroLatentCache zeros = new ZeroLatentCache(vae, 4)) {
             for (int round = 0; round < 2; round++) {
                 for (WorldTask t : GeneratorTrainer.TASKS) {
                     Example e = data.example(t, 11 + round);
@@ -81,7 +103,7 @@ class GeneratorTrainerTest {
                     try (NativeScope scope = NativeScope.open();
                          VaceInputs in = VaceInputs.forTask(plan, pixels, GeneratorTrainer.executed(plan, e))) {
                         Tensor expected = in.controlLatents(vae);
-                        Tensor actual = GeneratorTrainer.controlLatents(in, vae, zeros);
+                        Tensor actual = in.controlLatents(vae, zeros);
                         assertArrayEquals(Torch.shape(expected), Torch.shape(actual), t.name());
                         assertArrayEquals(Torch.toFloats(expected), Torch.toFloats(actual), t.name());
                     }

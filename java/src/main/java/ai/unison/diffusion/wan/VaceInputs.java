@@ -228,7 +228,7 @@ public final class VaceInputs implements AutoCloseable {
 
     // ------------------------------------------------------------------ VACE preprocessing
 
-    private static Tensor latents(AutoencoderKLWan vae, Tensor video) {
+    static Tensor latents(AutoencoderKLWan vae, Tensor video) {
         try (NativeScope scope = NativeScope.open()) {
             AutoencoderKLWan.LatentDistribution d = vae.encode(video);
             return scope.keep(vae.normalizeLatents(d.mean()).cpu());

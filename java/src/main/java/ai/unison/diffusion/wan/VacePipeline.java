@@ -122,6 +122,8 @@ public final class VacePipeline implements AutoCloseable {
     /** The negative prompt's conditioning [1, L (+ 4), D], made on first use (the expert's thread). */
     private Tensor negative;
     private final Defaults defaults;
+    /** Latents of the all-zero context videos by shape (most requests' context is empty). */
+    private final ZeroLatentCache zeros;
 
     private VacePipeline(Path root, WanVACETransformer3DModel transformer, AutoencoderKLWan vae,
                          UMT5EncoderModel textEncoder, Tokenizer tokenizer, ProjMLP projector, Path schedulerConfig,
@@ -137,6 +139,7 @@ public final class VacePipeline implements AutoCloseable {
         this.schedulerClass = cfg.path("_class_name").asText();
         this.flowShift = cfg.path("flow_shift").asDouble(1.0);
         this.defaults = defaults;
+        this.zeros = new ZeroLatentCache(vae, 32);
     }
 
     /**
@@ -273,7 +276,7 @@ public final class VacePipeline implements AutoCloseable {
                         throw new IllegalArgumentException("request has " + in.referenceFrames() + " reference images,"
                                 + " its batch " + refs + "; batch requests with equal reference counts");
                     }
-                    Tensor control = one.keep(in.controlLatents(vae));
+                    Tensor control = one.keep(in.controlLatents(vae, zeros));
                     refs = in.referenceFrames();
                     controls.add(control);
                     notes.add(in.notes());
@@ -423,6 +426,7 @@ public final class VacePipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        zeros.close();
         transformer.close();
         vae.close();
         textEncoder.close();
