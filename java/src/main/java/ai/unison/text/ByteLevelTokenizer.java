@@ -59,6 +59,17 @@ public final class ByteLevelTokenizer {
      * @param pad the padding token (must be among the special tokens)
      */
     public static void write(Path dir, List<String> special, List<String> plain, String eos, String pad) {
+        write(dir, special, plain, eos, pad, List.of());
+    }
+
+    /**
+     * As {@link #write(Path, List, List, String, String)}, plus byte-level BPE {@code merges} (from
+     * {@link BytePairEncoding#learn}): each merged token gets the next id after the added tokens, in merge
+     * order, and text is pre-tokenized with GPT-2's pattern ({@code use_regex}) so that merges stay inside
+     * words. With no merges the file is the plain byte-level one.
+     */
+    public static void write(Path dir, List<String> special, List<String> plain, String eos, String pad,
+                             List<BytePairEncoding.Merge> merges) {
         if (!special.contains(eos) || !special.contains(pad)) {
             throw new IllegalArgumentException("eos '" + eos + "' and pad '" + pad + "' must be special tokens");
         }
@@ -82,9 +93,9 @@ public final class ByteLevelTokenizer {
             id++;
         }
         root.putNull("normalizer");
-        root.set("pre_tokenizer", byteLevel(true));
-        root.set("post_processor", byteLevel(false));
-        root.set("decoder", byteLevel(true));
+        root.set("pre_tokenizer", byteLevel(true, !merges.isEmpty()));
+        root.set("post_processor", byteLevel(false, false));
+        root.set("decoder", byteLevel(true, false));
         ObjectNode model = root.putObject("model");
         model.put("type", "BPE");
         model.putNull("dropout");
@@ -98,7 +109,22 @@ public final class ByteLevelTokenizer {
         for (int b = 0; b < 256; b++) {
             vocab.put(new String(Character.toChars(map[b])), b);
         }
-        model.putArray("merges");
+        int next = id;
+        if (!merges.isEmpty()) {
+            // HF gives an added token that is not in the model's vocabulary the next id after the model's
+            // ids, whatever its recorded id: with merged tokens after them, the added tokens must be in the
+            // vocabulary at their ids (merges never form them, they are cut out of the text first)
+            for (int i = 0; i < all.size(); i++) {
+                vocab.put(all.get(i), 256 + i);
+            }
+        }
+        ArrayNode mergeList = model.putArray("merges");
+        for (BytePairEncoding.Merge m : merges) {
+            if (!vocab.has(m.merged())) {
+                vocab.put(m.merged(), next++);
+            }
+            mergeList.add(m.left() + " " + m.right());
+        }
         config.put("tokenizer_class", "PreTrainedTokenizerFast");
         config.put("eos_token", eos);
         config.put("pad_token", pad);
@@ -121,12 +147,12 @@ public final class ByteLevelTokenizer {
         token.put("special", special);
     }
 
-    private static ObjectNode byteLevel(boolean trimOffsets) {
+    private static ObjectNode byteLevel(boolean trimOffsets, boolean useRegex) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("type", "ByteLevel");
         n.put("add_prefix_space", false);
         n.put("trim_offsets", trimOffsets);
-        n.put("use_regex", false);
+        n.put("use_regex", useRegex);
         return n;
     }
 }

@@ -32,12 +32,26 @@ public final class PlannerTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-size", paramLabel = "N", description = "held-out examples per evaluation (default: ${DEFAULT-VALUE})")
     int evalSize = 240;
 
+    @Option(names = "--merges", paramLabel = "N",
+            description = "byte-level BPE merges learnt for the tokenizer, 0 for one token per byte (default: ${DEFAULT-VALUE})")
+    int merges = 746;
+
     @Override
     public Integer call() {
         Path dir = export != null ? export
                 : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize().resolve("models/planner-tiny");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = PlannerTrainer.train(train.config().build(), PlannerTrainer.tinyConfig(), dir, train.exportDType(),
+        TrainConfig config = train.config().build();
+        Path tokenizer = config.out().resolve("tokenizer");
+        int vocab;
+        if (java.nio.file.Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
+            try (ai.unison.text.Tokenizer t = ai.unison.text.Tokenizer.load(tokenizer)) {
+                vocab = t.size();
+            }
+        } else {
+            vocab = PlannerTrainer.writeTokenizer(tokenizer, merges);
+        }
+        TrainResult r = PlannerTrainer.train(config, PlannerTrainer.tinyConfig(vocab), dir, train.exportDType(),
                 evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "planner exported to " + dir
                 : "stopped at step " + r.step() + "; continue with --resume");

@@ -13,6 +13,7 @@ import ai.unison.runtime.Rng;
 import ai.unison.runtime.Threads;
 import ai.unison.runtime.Torch;
 import ai.unison.text.ByteLevelTokenizer;
+import ai.unison.text.BytePairEncoding;
 import ai.unison.text.ChatTemplate;
 import ai.unison.text.Tokenizer;
 import org.bytedeco.pytorch.Tensor;
@@ -59,12 +60,47 @@ public final class PlannerTrainer {
 
     /** The tiny planner's architecture: hidden 192, 4 layers, 6 heads (2 KV), MLP 512, tied embeddings, 512 positions. */
     public static Qwen2Config tinyConfig() {
-        return Qwen2Config.of(VOCAB, 192, 512, 4, 6, 2).withTiedEmbeddings(true).withMaxPositions(512);
+        return tinyConfig(VOCAB);
     }
 
-    /** Writes the planner's byte-level tokenizer into {@code dir}. */
+    /** {@link #tinyConfig()} over a vocabulary of {@code vocab} ids (a BPE tokenizer's size). */
+    public static Qwen2Config tinyConfig(int vocab) {
+        return Qwen2Config.of(vocab, 192, 512, 4, 6, 2).withTiedEmbeddings(true).withMaxPositions(512);
+    }
+
+    /** Writes the planner's byte-level tokenizer (no merges, {@link #VOCAB} ids) into {@code dir}. */
     public static void writeTokenizer(Path dir) {
-        ByteLevelTokenizer.write(dir, SPECIAL, SignalGrammar.TOKENS, ChatTemplate.IM_END, "<|endoftext|>");
+        writeTokenizer(dir, 0);
+    }
+
+    /** Examples of the train-split templates the BPE merges are learnt from. */
+    static final int BPE_CORPUS = 6000;
+
+    /** Seed of the BPE corpus. */
+    static final long BPE_SEED = 20_261_122L;
+
+    /**
+     * Writes the planner's tokenizer into {@code dir}: the 256 bytes, the special and signal tokens (ids 256–277,
+     * as {@link #writeTokenizer(Path)}), then {@code merges} byte-level BPE merges learnt by {@link BytePairEncoding}
+     * from {@value #BPE_CORPUS} planning prompts and targets of the train-split templates (deterministic;
+     * digits stay one token each). Returns the vocabulary size.
+     */
+    public static int writeTokenizer(Path dir, int merges) {
+        List<BytePairEncoding.Merge> learnt = List.of();
+        if (merges > 0) {
+            List<String> added = new ArrayList<>(SPECIAL);
+            added.addAll(SignalGrammar.TOKENS);
+            List<String> corpus = new ArrayList<>();
+            for (PlanningData.Example e : PlanningData.generate(BPE_CORPUS, BPE_SEED, PlanningData.Split.TRAIN)) {
+                RequestText.Prepared p = RequestText.prepare(e.request(), e.attachments());
+                corpus.add(LmPlanner.prompt(p.text()) + target(e) + ChatTemplate.IM_END);
+            }
+            learnt = BytePairEncoding.learn(corpus, merges, added);
+        }
+        ByteLevelTokenizer.write(dir, SPECIAL, SignalGrammar.TOKENS, ChatTemplate.IM_END, "<|endoftext|>", learnt);
+        try (Tokenizer t = Tokenizer.load(dir)) {
+            return t.size();
+        }
     }
 
     /** What the planner learns to say for an example. */
@@ -137,7 +173,9 @@ public final class PlannerTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + out, e);
         }
-        writeTokenizer(tokenizerDir);
+        if (!Files.isRegularFile(tokenizerDir.resolve("tokenizer.json"))) {
+            writeTokenizer(tokenizerDir);
+        }
         PlanningData.write(heldout, evalSize, EVAL_SEED, PlanningData.Split.HELDOUT);
         Threads.set(config.threads());
         Map<String, Object> info = new LinkedHashMap<>();
@@ -154,14 +192,26 @@ public final class PlannerTrainer {
              Qwen2 model = new Qwen2(params.weights(init, ParameterInit.standard(0.02)), modelConfig);
              LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 64, modelConfig.maxPositions(), 64,
                      false)) {
+            if (tokenizer.size() != modelConfig.vocabSize()) {
+                throw new IllegalArgumentException("the model's vocab_size " + modelConfig.vocabSize()
+                        + " differs from the tokenizer's " + tokenizer.size() + " ids in " + tokenizerDir);
+            }
             TrainResult r = new Trainer(config, params).info(info).log(log)
                     .eval(evalEvery, step -> metrics(planner.evaluate(heldout)))
                     .run((step, rng) -> loss(model, tokenizer, PlanningData.generate(config.batch(),
                             Trainer.stepSeed(config.seed(), step), PlanningData.Split.TRAIN)));
             if (r.finished() && export != null) {
-                export(params, modelConfig, export, exportDType, r, config, command, info, evalSize);
+                export(params, modelConfig, export, exportDType, r, config, command, info, evalSize, tokenizerDir);
             }
             return r;
+        }
+    }
+
+    /** Copies {@code tokenizer.json} and {@code tokenizer_config.json} from {@code from} into {@code to}. */
+    static void copyTokenizer(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(from.resolve(f), to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -174,20 +224,21 @@ public final class PlannerTrainer {
     }
 
     private static void export(Parameters params, Qwen2Config modelConfig, Path dir, DType dtype, TrainResult r,
-                               TrainConfig config, String command, Map<String, Object> info, int evalSize) {
+                               TrainConfig config, String command, Map<String, Object> info, int evalSize,
+                               Path tokenizerDir) {
         try {
             Files.createDirectories(dir);
             params.save(dir.resolve("model.safetensors"), dtype, Map.of());
             Files.writeString(dir.resolve("config.json"), modelConfig.toJson());
+            copyTokenizer(tokenizerDir, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export the planner to " + dir, e);
         }
-        writeTokenizer(dir);
         List<ModelCard.Quality> quality = new ArrayList<>();
         r.metrics().forEach((k, v) -> quality.add(new ModelCard.Quality(k, String.format(java.util.Locale.ROOT, "%.3f", v),
                 "on " + evalSize + " PlanningData examples from held-out templates (seed " + EVAL_SEED + ")")));
         new ModelCard("unison-planner-tiny",
-                "A byte-level Qwen2 decoder that plans Unison requests: request text with <IMGPAD>/<VIDPAD> in,"
+                "A tiny Qwen2 decoder that plans Unison requests: request text with <IMGPAD>/<VIDPAD> in,"
                         + " signal tokens (or plain answer text) out, decoded under the signal grammar.",
                 "Qwen2ForCausalLM", info, params.count(), "model.safetensors, " + dtype.name().toLowerCase(java.util.Locale.ROOT),
                 "PlanningData train-split templates, a fresh batch of " + config.batch() + " per step",

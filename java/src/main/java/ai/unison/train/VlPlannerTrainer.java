@@ -175,7 +175,11 @@ public final class VlPlannerTrainer {
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
         writeConfig(init.resolve("config.json"), modelDir);
-        PlannerTrainer.writeTokenizer(modelDir);
+        try {
+            PlannerTrainer.copyTokenizer(init, modelDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the tokenizer of " + init, e);
+        }
         PlanningData.write(heldout, evalSize, PlannerTrainer.EVAL_SEED, PlanningData.Split.HELDOUT);
         Threads.set(config.threads());
         DataGenerator world = new DataGenerator(DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE, List.of(1, 2));

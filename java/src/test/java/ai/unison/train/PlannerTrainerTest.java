@@ -3,6 +3,8 @@ package ai.unison.train;
 import ai.unison.lm.Qwen2;
 import ai.unison.lm.Qwen2Config;
 import ai.unison.plan.PlanningData;
+import ai.unison.plan.RequestText;
+import ai.unison.plan.LmPlanner;
 import ai.unison.plan.SignalGrammar;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.Torch;
@@ -33,6 +35,28 @@ class PlannerTrainerTest {
             assertEquals(256, t.requireTokenId("<|endoftext|>"));
             assertEquals(256 + PlannerTrainer.SPECIAL.size(), t.requireTokenId(SignalGrammar.TOKENS.get(0)));
             assertArrayEquals(new long[] {'h', 'i', t.requireTokenId("<CFI>")}, t.encode("hi<CFI>"));
+        }
+    }
+
+    @Test
+    void bpeTokenizerKeepsTheAddedIdsAndShortensPrompts() {
+        Path bytes = dir.resolve("bytes");
+        Path bpe = dir.resolve("bpe");
+        assertEquals(PlannerTrainer.VOCAB, PlannerTrainer.writeTokenizer(bytes, 0));
+        long t0 = System.nanoTime();
+        assertEquals(PlannerTrainer.VOCAB + 746, PlannerTrainer.writeTokenizer(bpe, 746));
+        System.out.printf("746 merges learnt and written in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        PlanningData.Example e = PlanningData.generate(1, 5, PlanningData.Split.HELDOUT).get(0);
+        String prompt = LmPlanner.prompt(RequestText.prepare(e.request(), e.attachments()).text()) + e.signal();
+        try (Tokenizer a = Tokenizer.load(bytes); Tokenizer b = Tokenizer.load(bpe)) {
+            for (String token : a.addedTokens().keySet()) {
+                assertEquals(a.requireTokenId(token), b.requireTokenId(token), token);
+            }
+            long[] short_ = b.encode(prompt);
+            assertTrue(short_.length * 2 < a.encode(prompt).length, prompt + " -> " + b.tokens(prompt));
+            assertEquals(prompt, b.decode(short_, false));
+            assertEquals(List.of("<BORES>", "1", "2", "8", "0", ",", "7", "2", "0", "<EORES>"),
+                    b.tokens("<BORES>1280,720<EORES>"));
         }
     }
 
