@@ -63,9 +63,6 @@ final class EvalShapesCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "denoising steps (default: the expert's)")
     Integer steps;
 
-    @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: one per core)")
-    int threads;
-
     private final BiFunction<Path, Options, Unison> opener;
 
     EvalShapesCommand() {
@@ -81,7 +78,6 @@ final class EvalShapesCommand implements Callable<Integer> {
         if (n < 1 || n > 10_000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--n must be 1 to 10000, got " + n);
         }
-        ai.unison.runtime.Threads.set(threads);
         long s = seed != null ? seed : ShapesEval.DEFAULT_SEED;
         Map<Category, List<Example>> suite = new EnumMap<>(Category.class);
         for (Category c : Category.values()) {

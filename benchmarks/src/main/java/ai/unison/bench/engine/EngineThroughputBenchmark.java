@@ -7,6 +7,7 @@ import ai.unison.api.Listener;
 import ai.unison.api.Options;
 import ai.unison.api.Priority;
 import ai.unison.api.Request;
+import ai.unison.runtime.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,11 +57,16 @@ public class EngineThroughputBenchmark {
     @Param({"simulated"})
     public String models;
 
+    /** libtorch intra-op threads (1: on a shared machine a 2-thread OpenMP region waits for the busy core). */
+    @Param({"1"})
+    public int threads;
+
     private Unison unison;
     private List<Request> requests;
 
     @Setup(Level.Trial)
     public void open() {
+        Threads.set(threads);
         Options options = Options.builder().seed(0L).build();
         unison = switch (models) {
             case "simulated" -> Unison.open(new SimulatedPlanner(16), List.of(new SimulatedExpert()), options);
