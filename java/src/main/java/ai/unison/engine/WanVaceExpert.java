@@ -216,16 +216,8 @@ public final class WanVaceExpert implements Expert {
         if (input instanceof Input.Pixels p) {
             return p.frames();
         }
-        if (!(input instanceof Input.File file)) {
-            throw new IllegalArgumentException("attachment '" + input.name() + "' must be a file or pixels here");
-        }
         try (NativeScope scope = NativeScope.open()) {
-            Tensor thwc;
-            if (kind == Attachment.Kind.IMAGE) {
-                thwc = Media.readImage(file.path()).unsqueeze(0);
-            } else {
-                thwc = Media.readVideo(file.path(), MAX_INPUT_FRAMES).frames();
-            }
+            Tensor thwc = Media.read(input, kind == Attachment.Kind.IMAGE, MAX_INPUT_FRAMES).frames();
             long[] s = Torch.shape(thwc);
             return Frames.of((int) s[0], (int) s[1], (int) s[2], (int) s[3], Torch.toBytes(thwc.contiguous()));
         }

@@ -140,6 +140,30 @@ public final class Media {
         }
     }
 
+    /** Frame rate given to pixels passed in memory ({@link ai.unison.api.Input.Pixels}), which carry none. */
+    public static final double PIXELS_FPS = 24.0;
+
+    /**
+     * A request attachment decoded to uint8 frames [T, H, W, 3]: pixels in memory as they are (at
+     * {@link #PIXELS_FPS}), an image file as one frame, a video file as {@link #readVideo(Path, int)} reads it
+     * (at most {@code maxFrames}). Encoded bytes ({@link ai.unison.api.Input.Bytes}) must have been spilled to a
+     * file first; that is an error naming the attachment.
+     */
+    public static Video read(ai.unison.api.Input input, boolean image, int maxFrames) {
+        if (input instanceof ai.unison.api.Input.Pixels p) {
+            ai.unison.api.Frames f = p.frames();
+            return new Video(Torch.fromBytes(f.toBytes(), f.count(), f.height(), f.width(), f.channels()), PIXELS_FPS,
+                    f.count());
+        }
+        if (input instanceof ai.unison.api.Input.File file) {
+            if (image) {
+                return new Video(readImage(file.path()).unsqueeze(0), PIXELS_FPS, 1);
+            }
+            return readVideo(file.path(), maxFrames);
+        }
+        throw new IllegalArgumentException("attachment '" + input.name() + "' must be a file or pixels here");
+    }
+
     /**
      * Reads at most {@code maxFrames} frames of a video under {@link MediaLimits#DEFAULT}; see
      * {@link #readVideo(Path, int, MediaLimits)}.

@@ -1,7 +1,6 @@
 package ai.unison.plan;
 
 import ai.unison.api.Attachment;
-import ai.unison.api.Frames;
 import ai.unison.api.Input;
 import ai.unison.io.Media;
 import ai.unison.io.Video;
@@ -30,8 +29,6 @@ public final class VisionAnswer {
     public static final String VIDEO_PAD = "<|video_pad|>";
     /** Frames read from a video attachment before sampling. */
     static final int MAX_VIDEO_FRAMES = 1024;
-    /** Frame rate assumed for videos given as pixels. */
-    static final double PIXELS_FPS = 24.0;
 
     private VisionAnswer() {
     }
@@ -113,30 +110,21 @@ public final class VisionAnswer {
 
     /** An image attachment as uint8 [H, W, 3]. */
     private static Tensor image(Input input, Attachment a) {
-        if (input instanceof Input.Pixels p) {
-            Frames f = p.frames();
-            return Torch.fromBytes(f.toBytes(), f.count(), f.height(), f.width(), f.channels()).select(0, 0);
-        }
-        if (input instanceof Input.File file) {
-            return Media.readImage(file.path());
-        }
-        throw new IllegalArgumentException("attachment " + a.index() + " '" + a.path() + "' must be a file or pixels here");
+        return read(input, a, true).frames().select(0, 0);
     }
 
     /** A video attachment sampled as Qwen2-VL samples video: uint8 [n, H, W, 3]; {@code fps[0]} gets the sampled rate. */
     private static Tensor sampled(Input input, Attachment a, double[] fps) {
-        Video video;
-        if (input instanceof Input.Pixels p) {
-            Frames f = p.frames();
-            video = new Video(Torch.fromBytes(f.toBytes(), f.count(), f.height(), f.width(), f.channels()), PIXELS_FPS,
-                    f.count());
-        } else if (input instanceof Input.File file) {
-            video = Media.readVideo(file.path(), MAX_VIDEO_FRAMES);
-        } else {
-            throw new IllegalArgumentException("attachment " + a.index() + " '" + a.path() + "' must be a file or pixels here");
-        }
+        Video video = read(input, a, false);
         Tensor frames = Media.sampleFrames(video);
         fps[0] = frames.size(0) / (double) video.frameCount() * video.fps();
         return frames;
+    }
+
+    private static Video read(Input input, Attachment a, boolean image) {
+        if (!(input instanceof Input.Pixels) && !(input instanceof Input.File)) {
+            throw new IllegalArgumentException("attachment " + a.index() + " '" + a.path() + "' must be a file or pixels here");
+        }
+        return Media.read(input, image, MAX_VIDEO_FRAMES);
     }
 }
