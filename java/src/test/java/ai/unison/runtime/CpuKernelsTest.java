@@ -118,6 +118,35 @@ class CpuKernelsTest {
         }
     }
 
+    /** More terms than the kernel unrolls (it then accumulates in a buffer), written in place over one of them. */
+    @Test
+    void manyTermsInPlaceMatchFloat64() {
+        CpuKernels lib = builtLibrary();
+        Random r = new Random(11);
+        int k = 11;
+        float[][] xs = new float[k][];
+        float[] coef = new float[k];
+        Tensor[] inputs = new Tensor[k];
+        try (NativeScope s = NativeScope.open()) {
+            for (int i = 0; i < k; i++) {
+                xs[i] = randomFloats(r, N);
+                coef[i] = (float) r.nextGaussian();
+                inputs[i] = Torch.fromFloats(xs[i], N);
+            }
+            assertTrue(lib.combine(new Tensor[] {inputs[5]}, inputs, new float[][] {coef}));
+            float[] got = Torch.toFloats(inputs[5]);
+            for (int e = 0; e < N; e++) {
+                double want = 0;
+                double scale = 1;
+                for (int i = 0; i < k; i++) {
+                    want += (double) coef[i] * xs[i][e];
+                    scale += Math.abs(coef[i] * xs[i][e]);
+                }
+                assertEquals(want, got[e], 1e-6 * scale, "element " + e);
+            }
+        }
+    }
+
     @Test
     void zeroCoefficientsSkipTheirInputsAndAllZeroGivesZero() {
         CpuKernels lib = builtLibrary();
