@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the CUDA kernels wherever nvcc exists, and skips with a message where it does not.
+# Builds the CUDA kernels wherever nvcc exists, and skips them with a message where it does not; with
+# --classpath also the CPU kernels' JNI glue wherever g++ exists, independently of nvcc.
 #
 #   kernels/build.sh                      libunison_kernels.so + the harness, in kernels/build/
 #   kernels/build.sh --classpath CP --classes DIR --install DIR
-#                                         ... + the JavaCPP JNI glue (libjniUnisonKernels.so), both
-#                                         libraries copied to DIR/ai/unison/natives/linux-x86_64/
+#                                         ... + the JavaCPP JNI glue of the CUDA kernels
+#                                         (libjniUnisonKernels.so) and of the header-only CPU kernels
+#                                         (libjniUnisonCpu.so, include/unison_cpu.h), copied to
+#                                         DIR/ai/unison/natives/linux-x86_64/
 #                                         (what the Maven build of java/ runs in process-classes)
 #
 # Options: --archs "80 90" (compute capabilities; default "80 90", or $UNISON_CUDA_ARCHS),
@@ -31,6 +34,38 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+java=${java:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
+
+# The CPU kernels: header-only, compiled into their JNI glue by JavaCPP's Builder with g++. Needs no nvcc;
+# a failure is reported in one line and does not fail the build (CpuKernels then uses libtorch).
+build_cpu_glue() {
+    [[ -n $classpath ]] || return 0
+    [[ -n $classes && -n $install ]] || { echo "kernels/build.sh: --classpath needs --classes and --install" >&2; exit 2; }
+    if ! command -v g++ >/dev/null 2>&1; then
+        echo "[kernels] g++ not found: the CPU kernels are skipped; ai.unison.runtime.CpuKernels uses libtorch."
+        return 0
+    fi
+    local binding=$classes/ai/unison/natives/UnisonCpu.class
+    local out=$build/jni-cpu
+    local jni=$out/libjniUnisonCpu.so
+    if [[ ! -f $jni || $jni -ot $binding || $jni -ot $here/include/unison_cpu.h ]]; then
+        mkdir -p "$out"
+        rm -f "$jni"
+        if ! "$java" -cp "$classpath" org.bytedeco.javacpp.tools.Builder -cp "$classes" ai.unison.natives.UnisonCpu \
+                -d "$out" -Dplatform.includepath="$here/include" >"$out/builder.log" 2>&1 || [[ ! -f $jni ]]; then
+            echo "[kernels] JavaCPP could not build the CPU kernels' JNI glue (see $out/builder.log):" \
+                 "ai.unison.runtime.CpuKernels uses libtorch."
+            rm -f "$jni"
+            return 0
+        fi
+        echo "[kernels] generated and compiled the CPU kernels' JNI glue with JavaCPP"
+    fi
+    local dest=$install/ai/unison/natives/linux-x86_64
+    mkdir -p "$dest"
+    cp -p "$jni" "$dest/"
+}
+build_cpu_glue
+
 nvcc=${NVCC:-}
 if [[ -z $nvcc ]]; then
     for candidate in "$(command -v nvcc || true)" "${CUDA_HOME:-/usr/local/cuda}/bin/nvcc"; do
@@ -40,7 +75,7 @@ fi
 if [[ -z $nvcc ]]; then
     echo "[kernels] nvcc not found (set NVCC or CUDA_HOME to build them): the CUDA kernels are skipped;" \
          "ai.unison.runtime.Kernels uses its libtorch fallback."
-    exit 0
+    exit 0  # the CPU part above has run
 fi
 
 start=$SECONDS
@@ -60,7 +95,6 @@ if [[ -n $classpath ]]; then
     binding=$classes/ai/unison/natives/UnisonKernels.class
     jni=$build/jni/libjniUnisonKernels.so
     if [[ ! -f $jni || $jni -ot $binding || $jni -ot $lib || $jni -ot $here/include/unison_kernels.h ]]; then
-        java=${java:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
         mkdir -p "$build/jni"
         # JavaCPP generates the JNI glue of the binding class and compiles it with g++; -L (not
         # platform.linkpath) so that no absolute rpath to this build folder ends up in the library

@@ -114,7 +114,7 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
             pushConverted(i, modelOutput, sample);
             boolean first = order == 1 || lowerOrderNums < 1 || finalFirstOrder;
             LinearCombination update = first ? firstOrder(i, sample) : secondOrder(i, sample);
-            Tensor prev = update.eval(sample);
+            Tensor prev = history.eval(update, sample);
             if (lowerOrderNums < order) {
                 lowerOrderNums++;
             }
@@ -130,15 +130,15 @@ public final class DPMSolverMultistepScheduler extends BaseScheduler {
         double s = as[1];
         if (plusPlus) {
             switch (prediction) {
-                case EPSILON -> history.push(1 / a, sample, -s / a, modelOutput);
-                case SAMPLE -> history.push(0, sample, 1, modelOutput);
-                default -> history.push(a, sample, -s, modelOutput);
+                case EPSILON -> history.stage(1 / a, sample, -s / a, modelOutput);
+                case SAMPLE -> history.stage(0, sample, 1, modelOutput);
+                default -> history.stage(a, sample, -s, modelOutput);
             }
         } else {
             switch (prediction) {
-                case EPSILON -> history.push(0, sample, 1, modelOutput);
-                case SAMPLE -> history.push(1 / s, sample, -a / s, modelOutput);
-                default -> history.push(s, sample, a, modelOutput);
+                case EPSILON -> history.stage(0, sample, 1, modelOutput);
+                case SAMPLE -> history.stage(1 / s, sample, -a / s, modelOutput);
+                default -> history.stage(s, sample, a, modelOutput);
             }
         }
     }

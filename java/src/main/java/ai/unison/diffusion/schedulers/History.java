@@ -19,6 +19,12 @@ import org.bytedeco.pytorch.global.torch;
  * over the rows ({@code torch.mv}, one read of each entry and one write) instead of one elementwise
  * pass per entry; this is used for float32 CPU latents, and any other combination is evaluated
  * pass by pass.
+ *
+ * <p>With float32 CPU latents and the project's CPU kernels ({@link ai.unison.runtime.CpuKernels}) a
+ * step is one native pass instead: {@link #stage} books the new entry without computing it, and the
+ * next {@link #eval} writes it and the step's result together, reading the sample, the model output
+ * and the other entries once. Without the kernels {@link #eval} first writes the staged entry as
+ * {@link #push} does, then combines as described above.
  */
 final class History implements AutoCloseable {
     private final int slots;
@@ -31,6 +37,9 @@ final class History implements AutoCloseable {
     private Tensor buffer;
     private Tensor columns;
     private Tensor[] rows;
+    /** The staged entry's conversion, not yet written into {@code rows[pendingSlot]}; null when none. */
+    private LinearCombination pending;
+    private int pendingSlot;
 
     /** Keeps up to {@code needed} entries readable, plus one spare. */
     History(int needed) {
@@ -67,6 +76,18 @@ final class History implements AutoCloseable {
      * slot of the entry that falls off (or a free one).
      */
     void push(double cs, Tensor sample, double cm, Tensor output) {
+        stage(cs, sample, cm, output);
+        commit();
+    }
+
+    /**
+     * {@link #push} with the write deferred to the next {@link #eval} (or {@link #push}/{@code stage}),
+     * which may combine it with its own pass: until then the newest entry's tensor ({@link #get}(0)) must
+     * only be put into combinations, not read. {@code sample} and {@code output} must stay unchanged
+     * until then.
+     */
+    void stage(double cs, Tensor sample, double cm, Tensor output) {
+        commit();
         LinearCombination stored = cs != 0 ? LinearCombination.of(1, sample).plus(cm / cs, output)
                 : LinearCombination.of(1, output);
         ensureBuffer(sample);
@@ -74,7 +95,8 @@ final class History implements AutoCloseable {
         if (size == slots) {
             size--;
         }
-        stored.evalInto(rows[slot]);
+        pending = stored;
+        pendingSlot = slot;
         System.arraycopy(items, 0, items, 1, size);
         System.arraycopy(scales, 0, scales, 1, size);
         System.arraycopy(slotOf, 0, slotOf, 1, size);
@@ -82,6 +104,15 @@ final class History implements AutoCloseable {
         scales[0] = cs != 0 ? cs : cm;
         slotOf[0] = slot;
         size++;
+    }
+
+    /** Writes the staged entry, if any. */
+    private void commit() {
+        if (pending != null) {
+            LinearCombination stored = pending;
+            pending = null;
+            stored.evalInto(rows[pendingSlot]);
+        }
     }
 
     /** Allocates the slots like {@code sample} unless the current ones already match it. */
@@ -108,12 +139,26 @@ final class History implements AutoCloseable {
     }
 
     /**
-     * The combination as a new tensor in the dtype of {@code like}: when it reads every slot of this
-     * history (with float32 CPU storage) plus at most one other tensor, the history terms are one
-     * {@code torch.mv} over the rows and the other term one in-place add; otherwise pass by pass
-     * ({@link LinearCombination#eval}).
+     * The combination as a new tensor in the dtype of {@code like}, after writing the staged entry if
+     * any: both in one native pass where the CPU kernels take the tensors
+     * ({@link LinearCombination#evalAfter}); else, when it reads every slot of this history (with float32
+     * CPU storage) plus at most one other tensor, the history terms are one {@code torch.mv} over the
+     * rows and the other term one in-place add; otherwise pass by pass ({@link LinearCombination#eval}).
      */
     Tensor eval(LinearCombination combination, Tensor like) {
+        if (pending != null) {
+            Tensor out = combination.evalAfter(pending, rows[pendingSlot], like);
+            if (out != null) {
+                pending = null;
+                return out;
+            }
+            commit();
+        } else {
+            Tensor out = combination.evalNativeOrNull(like);
+            if (out != null) {
+                return out;
+            }
+        }
         if (buffer == null || size < slots || buffer.is_cuda()
                 || buffer.scalar_type().value != torch.ScalarType.Float.value
                 || like.scalar_type().value != torch.ScalarType.Float.value) {
@@ -174,6 +219,7 @@ final class History implements AutoCloseable {
 
     /** Forgets the entries; the storage is kept for the next run. */
     void clear() {
+        pending = null;
         for (int i = 0; i < size; i++) {
             items[i] = null;
         }

@@ -1,19 +1,31 @@
 package ai.unison.diffusion.schedulers;
 
+import ai.unison.runtime.CpuKernels;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code c0 * t0 + c1 * t1 + ...} over latents with the fewest libtorch passes: a term with
- * coefficient 1 absorbs the next one ({@code torch.add(a, b, alpha)}, one pass), every further term is
- * one in-place {@code add_(t, c)}. Coefficients are computed in Java from the schedule; the tensors are
- * only read.
+ * {@code c0 * t0 + c1 * t1 + ...} over latents. With contiguous float32 CPU tensors and the project's
+ * CPU kernels loaded ({@link CpuKernels}) it is one native pass that reads every term once and writes
+ * the result once, however many terms there are. Otherwise it takes the fewest libtorch passes: a term
+ * with coefficient 1 absorbs the next one ({@code torch.add(a, b, alpha)}, one pass), every further term
+ * is one in-place {@code add_(t, c)}. Both compute in float32 from float32 coefficients, so they agree to
+ * rounding. Coefficients are computed in Java from the schedule; the tensors are only read.
  */
 final class LinearCombination {
+    /**
+     * Whether combinations may use the CPU kernels at all; tests turn it off to compare with the libtorch
+     * path ({@code -Dunison.cpukernels=off} does the same for the whole process).
+     */
+    static volatile boolean useCpuKernels = true;
+    /** How many evaluations the CPU kernels did, for tests. */
+    static final AtomicLong NATIVE_EVALS = new AtomicLong();
+
     private final List<Double> coefficients = new ArrayList<>();
     private final List<Tensor> tensors = new ArrayList<>();
 
@@ -59,6 +71,72 @@ final class LinearCombination {
 
     /** The combination as a new tensor in the dtype of {@code like} (the sample's). */
     Tensor eval(Tensor like) {
+        Tensor fused = evalNative(null, null, like);
+        return fused != null ? fused : evalPasses(like);
+    }
+
+    /** The combination as a new tensor like {@code like} in one native pass, or null when the CPU kernels cannot. */
+    Tensor evalNativeOrNull(Tensor like) {
+        return evalNative(null, null, like);
+    }
+
+    /**
+     * Writes {@code first} into {@code firstOut} and returns this combination, which may read
+     * {@code firstOut} (as written), as a new tensor like {@code like}, in one native pass over all the
+     * tensors involved; {@code null}, with nothing written, when the CPU kernels cannot do it (then the
+     * caller evaluates both with libtorch).
+     */
+    Tensor evalAfter(LinearCombination first, Tensor firstOut, Tensor like) {
+        return evalNative(first, firstOut, like);
+    }
+
+    /** The one-call native evaluation, optionally preceded by {@code first} into {@code firstOut}; null if not possible. */
+    private Tensor evalNative(LinearCombination first, Tensor firstOut, Tensor like) {
+        if (!useCpuKernels || !CpuKernels.get().available()) {
+            return null;
+        }
+        long n = like.numel();
+        List<Tensor> inputs = new ArrayList<>(tensors.size() + 2);
+        if (!CpuKernels.fits(like, n) || !collect(inputs, n)
+                || first != null && (!CpuKernels.fits(firstOut, n) || !first.collect(inputs, n))) {
+            return null;
+        }
+        int m = first == null ? 1 : 2;
+        float[][] coef = new float[m][inputs.size()];
+        if (first != null) {
+            first.coefficientsInto(coef[0], inputs);
+        }
+        coefficientsInto(coef[m - 1], inputs);
+        Tensor out = torch.empty_like(like);
+        Tensor[] outputs = first == null ? new Tensor[] {out} : new Tensor[] {firstOut, out};
+        if (!CpuKernels.lincomb(outputs, inputs.toArray(new Tensor[0]), coef)) {
+            return null;
+        }
+        NATIVE_EVALS.incrementAndGet();
+        return out;
+    }
+
+    /** Adds this combination's tensors to {@code inputs} (each Java object once); false if one does not fit the kernels. */
+    private boolean collect(List<Tensor> inputs, long n) {
+        for (Tensor t : tensors) {
+            if (!inputs.contains(t)) {
+                if (!CpuKernels.fits(t, n)) {
+                    return false;
+                }
+                inputs.add(t);
+            }
+        }
+        return true;
+    }
+
+    private void coefficientsInto(float[] row, List<Tensor> inputs) {
+        for (int i = 0; i < tensors.size(); i++) {
+            row[inputs.indexOf(tensors.get(i))] = (float) (double) coefficients.get(i);
+        }
+    }
+
+    /** {@link #eval} with libtorch passes. */
+    Tensor evalPasses(Tensor like) {
         int first = -1;
         for (int i = 0; i < tensors.size(); i++) {
             double c = coefficients.get(i);

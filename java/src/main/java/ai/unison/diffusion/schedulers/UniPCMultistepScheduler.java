@@ -21,7 +21,8 @@ import java.util.function.IntUnaryOperator;
  * as in every sampling loop, and this way the scheduler keeps no copy of the sample, a step is one
  * linear combination (five passes at order 2 instead of eight; with float32 CPU latents and a full
  * history, three: the converted output, one {@code torch.mv} over the history rows, one add of the
- * sample, see {@link History#eval}), and changes a caller makes to the
+ * sample, see {@link History#eval}; with the project's CPU kernels loaded, one native pass that writes
+ * the converted output and the new sample together), and changes a caller makes to the
  * latents between steps are kept. State between steps: the converted model outputs (x0 with
  * {@code predict_x0}) of the last {@code solver_order + 1} steps. The scalar coefficients follow
  * upstream's float32 arithmetic, including its small linear solves.
@@ -192,16 +193,16 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
         double s = as[1];
         if (predictX0) {
             switch (prediction) {
-                case EPSILON -> history.push(1 / a, sample, -s / a, modelOutput);
-                case SAMPLE -> history.push(0, sample, 1, modelOutput);
-                case V_PREDICTION -> history.push(a, sample, -s, modelOutput);
-                case FLOW_PREDICTION -> history.push(1, sample, -(double) sigmas[i], modelOutput);
+                case EPSILON -> history.stage(1 / a, sample, -s / a, modelOutput);
+                case SAMPLE -> history.stage(0, sample, 1, modelOutput);
+                case V_PREDICTION -> history.stage(a, sample, -s, modelOutput);
+                case FLOW_PREDICTION -> history.stage(1, sample, -(double) sigmas[i], modelOutput);
             }
         } else {
             switch (prediction) {
-                case EPSILON -> history.push(0, sample, 1, modelOutput);
-                case SAMPLE -> history.push(1 / s, sample, -a / s, modelOutput);
-                default -> history.push(s, sample, a, modelOutput);
+                case EPSILON -> history.stage(0, sample, 1, modelOutput);
+                case SAMPLE -> history.stage(1 / s, sample, -a / s, modelOutput);
+                default -> history.stage(s, sample, a, modelOutput);
             }
         }
     }

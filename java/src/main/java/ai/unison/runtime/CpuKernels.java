@@ -1,0 +1,181 @@
+package ai.unison.runtime;
+
+import ai.unison.natives.UnisonCpu;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The project's CPU kernels ({@code kernels/include/unison_cpu.h}, compiled into the JavaCPP glue
+ * {@code libjniUnisonCpu.so} by {@code kernels/build.sh} wherever g++ exists) behind checked calls that
+ * say whether they ran: when one returns {@code false} nothing was written and the caller computes the
+ * same thing with libtorch. Loaded once, on the first call.
+ *
+ * <p>{@code -Dunison.cpukernels=off} disables them (every call returns {@code false}), e.g. to compare
+ * both paths. The kernels run on the calling thread only; they are meant for memory-bound passes small
+ * next to a model's forward pass.
+ */
+public final class CpuKernels {
+    /** The system property that disables the CPU kernels when set to {@code off}. */
+    public static final String PROPERTY = "unison.cpukernels";
+
+    /** Loads the native library and returns its ABI version. */
+    @FunctionalInterface
+    interface NativeLoader {
+        int loadAndGetAbi();
+    }
+
+    private static volatile CpuKernels instance;
+
+    private final boolean available;
+    private final String status;
+
+    private CpuKernels(boolean available, String status) {
+        this.available = available;
+        this.status = status;
+    }
+
+    /** The process-wide library, loaded on first use. */
+    public static CpuKernels get() {
+        CpuKernels lib = instance;
+        if (lib == null) {
+            synchronized (CpuKernels.class) {
+                lib = instance;
+                if (lib == null) {
+                    lib = load(System.getProperty(PROPERTY, "auto"), CpuKernels::loadNative);
+                    LoggerFactory.getLogger(CpuKernels.class).debug("CPU kernels: {}", lib.status());
+                    instance = lib;
+                }
+            }
+        }
+        return lib;
+    }
+
+    /**
+     * Loads through {@code loader} unless {@code setting} is {@code off}; failures become an unavailable
+     * library whose {@link #status()} gives the reason.
+     */
+    static CpuKernels load(String setting, NativeLoader loader) {
+        if ("off".equalsIgnoreCase(setting.trim())) {
+            return new CpuKernels(false, "disabled by -D" + PROPERTY + "=off");
+        }
+        try {
+            int abi = loader.loadAndGetAbi();
+            if (abi != UnisonCpu.ABI) {
+                return new CpuKernels(false, "libjniUnisonCpu has ABI " + abi + ", this runtime needs "
+                        + UnisonCpu.ABI + " (rebuild with the Maven build of java/)");
+            }
+            return new CpuKernels(true, "libjniUnisonCpu loaded (ABI " + abi + ")");
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError | IllegalStateException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new CpuKernels(false, "libjniUnisonCpu not loaded: " + why);
+        }
+    }
+
+    static int loadNative() {
+        Loader.load(UnisonCpu.class);
+        return UnisonCpu.unison_cpu_abi();
+    }
+
+    public boolean available() {
+        return available;
+    }
+
+    /** One line: loaded with which ABI, disabled, or why it could not be loaded. */
+    public String status() {
+        return status;
+    }
+
+    /**
+     * {@code outputs[j] = sum_i coef[j][i] * inputs[i]} for j in order, in one pass over memory, on the
+     * process-wide library; see {@link #combine}.
+     */
+    public static boolean lincomb(Tensor[] outputs, Tensor[] inputs, float[][] coef) {
+        return get().combine(outputs, inputs, coef);
+    }
+
+    /**
+     * Computes {@code outputs[j] = sum_i coef[j][i] * inputs[i]} for the outputs in order (float
+     * arithmetic, terms in input order, zero coefficients skipped) and returns {@code true}; or returns
+     * {@code false} without writing anything when the library is unavailable, when a tensor is not a
+     * contiguous float32 CPU tensor without autograd, when the numels differ, when two tensors overlap
+     * without starting at the same address, or when there are more inputs or outputs than one call
+     * takes. An input may be an earlier output (it is read as written) or the output itself.
+     *
+     * @throws IllegalArgumentException when {@code coef} is not {@code outputs.length} rows of
+     *                                  {@code inputs.length}
+     */
+    public boolean combine(Tensor[] outputs, Tensor[] inputs, float[][] coef) {
+        int m = outputs.length;
+        int k = inputs.length;
+        if (coef.length != m) {
+            throw new IllegalArgumentException(m + " outputs but " + coef.length + " rows of coefficients");
+        }
+        float[] flat = new float[m * k];
+        for (int j = 0; j < m; j++) {
+            if (coef[j].length != k) {
+                throw new IllegalArgumentException(k + " inputs but " + coef[j].length + " coefficients for output " + j);
+            }
+            System.arraycopy(coef[j], 0, flat, j * k, k);
+        }
+        if (!available || m < 1 || k < 1 || m > UnisonCpu.MAX_OUTPUTS || k > UnisonCpu.MAX_INPUTS) {
+            return false;
+        }
+        long n = outputs[0].numel();
+        for (Tensor t : outputs) {
+            if (!fits(t, n)) {
+                return false;
+            }
+        }
+        for (Tensor t : inputs) {
+            if (!fits(t, n)) {
+                return false;
+            }
+        }
+        long[] out = addresses(outputs);
+        long[] in = addresses(inputs);
+        if (!sameOrDisjoint(out, in, n * Float.BYTES)) {
+            return false;
+        }
+        int rc = UnisonCpu.unison_cpu_lincomb(n, k, in, m, out, flat);
+        if (rc != UnisonCpu.OK) {
+            throw new IllegalStateException("unison_cpu_lincomb returned " + rc + " for n=" + n + ", k=" + k + ", m=" + m);
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code t} is a tensor the kernels take: a dense float32 CPU tensor of {@code n} elements in
+     * row-major order, outside autograd. Lets a caller check before it allocates an output.
+     */
+    public static boolean fits(Tensor t, long n) {
+        return t != null && t.defined() && t.is_cpu() && t.layout().value == torch.Layout.Strided.value
+                && t.scalar_type().value == torch.ScalarType.Float.value && t.numel() == n && t.is_contiguous()
+                && !t.requires_grad() && !t.is_neg() && !t.is_conj();
+    }
+
+    private static long[] addresses(Tensor[] tensors) {
+        long[] a = new long[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            a[i] = tensors[i].data_ptr().address();
+        }
+        return a;
+    }
+
+    /** Whether every two of the byte ranges {@code [address, address + bytes)} are equal or disjoint. */
+    static boolean sameOrDisjoint(long[] a, long[] b, long bytes) {
+        long[] all = new long[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                long d = Math.abs(all[i] - all[j]);
+                if (d != 0 && d < bytes) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
