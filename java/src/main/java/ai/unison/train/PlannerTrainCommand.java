@@ -1,10 +1,12 @@
 package ai.unison.train;
 
+import ai.unison.text.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -44,8 +46,8 @@ public final class PlannerTrainCommand implements Callable<Integer> {
         TrainConfig config = train.config().build();
         Path tokenizer = config.out().resolve("tokenizer");
         int vocab;
-        if (java.nio.file.Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
-            try (ai.unison.text.Tokenizer t = ai.unison.text.Tokenizer.load(tokenizer)) {
+        if (Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
+            try (Tokenizer t = Tokenizer.load(tokenizer)) {
                 vocab = t.size();
             }
         } else {
