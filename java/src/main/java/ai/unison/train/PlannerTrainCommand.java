@@ -1,12 +1,10 @@
 package ai.unison.train;
 
-import ai.unison.text.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -44,15 +42,7 @@ public final class PlannerTrainCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize().resolve("models/planner-tiny");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig config = train.config().build();
-        Path tokenizer = config.out().resolve("tokenizer");
-        int vocab;
-        if (Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
-            try (Tokenizer t = Tokenizer.load(tokenizer)) {
-                vocab = t.size();
-            }
-        } else {
-            vocab = PlannerTrainer.writeTokenizer(tokenizer, merges);
-        }
+        int vocab = PlannerTrainer.runTokenizer(config.out(), merges);
         TrainResult r = PlannerTrainer.train(config, PlannerTrainer.tinyConfig(vocab), dir, train.exportDType(),
                 evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "planner exported to " + dir

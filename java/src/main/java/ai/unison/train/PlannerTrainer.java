@@ -73,6 +73,21 @@ public final class PlannerTrainer {
         writeTokenizer(dir, 0);
     }
 
+    /**
+     * The tokenizer of the run in {@code out} ({@code out/tokenizer}): the one already there (a resumed run
+     * keeps its own), else a new one with {@code merges} BPE merges ({@link #writeTokenizer(Path, int)}).
+     * Returns its vocabulary size.
+     */
+    public static int runTokenizer(Path out, int merges) {
+        Path dir = out.resolve("tokenizer");
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            return writeTokenizer(dir, merges);
+        }
+        try (Tokenizer t = Tokenizer.load(dir)) {
+            return t.size();
+        }
+    }
+
     /** Examples of the train-split templates the BPE merges are learnt from. */
     static final int BPE_CORPUS = 6000;
 
@@ -173,9 +188,7 @@ public final class PlannerTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + out, e);
         }
-        if (!Files.isRegularFile(tokenizerDir.resolve("tokenizer.json"))) {
-            writeTokenizer(tokenizerDir);
-        }
+        runTokenizer(out, 0);
         PlanningData.write(heldout, evalSize, EVAL_SEED, PlanningData.Split.HELDOUT);
         Threads.set(config.threads());
         Map<String, Object> info = new LinkedHashMap<>();

@@ -141,28 +141,21 @@ final class History implements AutoCloseable {
     /**
      * The combination as a new tensor in the dtype of {@code like}, after writing the staged entry if
      * any: both in one native pass where the CPU kernels take the tensors
-     * ({@link LinearCombination#evalAfter}); else, when it reads every slot of this history (with float32
+     * ({@link LinearCombination#evalNative}); else, when it reads every slot of this history (with float32
      * CPU storage) plus at most one other tensor, the history terms are one {@code torch.mv} over the
-     * rows and the other term one in-place add; otherwise pass by pass ({@link LinearCombination#eval}).
+     * rows and the other term one in-place add; otherwise pass by pass ({@link LinearCombination#evalPasses}).
      */
     Tensor eval(LinearCombination combination, Tensor like) {
-        if (pending != null) {
-            Tensor out = combination.evalAfter(pending, rows[pendingSlot], like);
-            if (out != null) {
-                pending = null;
-                return out;
-            }
-            commit();
-        } else {
-            Tensor out = combination.evalNativeOrNull(like);
-            if (out != null) {
-                return out;
-            }
+        Tensor fused = combination.evalNative(pending, pending == null ? null : rows[pendingSlot], like);
+        if (fused != null) {
+            pending = null;
+            return fused;
         }
+        commit();
         if (buffer == null || size < slots || buffer.is_cuda()
                 || buffer.scalar_type().value != torch.ScalarType.Float.value
                 || like.scalar_type().value != torch.ScalarType.Float.value) {
-            return combination.eval(like);
+            return combination.evalPasses(like);
         }
         float[] weights = new float[slots];
         double[] sums = new double[slots];
@@ -177,14 +170,14 @@ final class History implements AutoCloseable {
                 read[slot] |= c != 0;
             } else if (c != 0) {
                 if (other >= 0) {
-                    return combination.eval(like);
+                    return combination.evalPasses(like);
                 }
                 other = i;
             }
         }
         for (int j = 0; j < slots; j++) {
             if (!read[j]) {
-                return combination.eval(like);
+                return combination.evalPasses(like);
             }
             weights[j] = (float) sums[j];
         }

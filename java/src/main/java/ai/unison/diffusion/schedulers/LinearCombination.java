@@ -75,23 +75,13 @@ final class LinearCombination {
         return fused != null ? fused : evalPasses(like);
     }
 
-    /** The combination as a new tensor like {@code like} in one native pass, or null when the CPU kernels cannot. */
-    Tensor evalNativeOrNull(Tensor like) {
-        return evalNative(null, null, like);
-    }
-
     /**
-     * Writes {@code first} into {@code firstOut} and returns this combination, which may read
-     * {@code firstOut} (as written), as a new tensor like {@code like}, in one native pass over all the
-     * tensors involved; {@code null}, with nothing written, when the CPU kernels cannot do it (then the
-     * caller evaluates both with libtorch).
+     * The combination as a new tensor like {@code like} in one native pass, preceded (when {@code first} is
+     * not null) by writing {@code first} into {@code firstOut}, which this combination may read as written;
+     * {@code null}, with nothing written, when the CPU kernels cannot take the tensors (then the caller
+     * evaluates with libtorch).
      */
-    Tensor evalAfter(LinearCombination first, Tensor firstOut, Tensor like) {
-        return evalNative(first, firstOut, like);
-    }
-
-    /** The one-call native evaluation, optionally preceded by {@code first} into {@code firstOut}; null if not possible. */
-    private Tensor evalNative(LinearCombination first, Tensor firstOut, Tensor like) {
+    Tensor evalNative(LinearCombination first, Tensor firstOut, Tensor like) {
         if (!useCpuKernels || !CpuKernels.get().available()) {
             return null;
         }
