@@ -146,7 +146,15 @@ final class PlanningTemplates {
                 "inpaint {src} with {mask}: {edit2}",
                 "inpainting: {edit2}{+src}{+mask}",
                 "{edit2} but keep the rest of {src} the same",
-                "change my {photo} {src!}: {edit2}");
+                "change my {photo} {src!}: {edit2}",
+                "{edit2}. first pic is the {photo}, second one is the mask{+src}{+mask}",
+                "{edit2} ({photo} first, mask second){+src}{+mask}",
+                "could you {edit2}? the mask is attached as well{+src}{+mask}",
+                "mask first, then the {photo}: {edit2}{+mask}{+src}",
+                "here's a mask {mask!} and here's the {photo} {src!}, {edit2}",
+                "using {mask} on {src}: {edit2}",
+                "{edit2}; the mask comes before the {photo}{+mask}{+src}",
+                "{photo} and then its mask: {edit2}{+src}{+mask}");
         patterns(all, Task.IMAGE_CONTROL, "ctrl",
                 "use {ctrl} as the outline and {colours}",
                 "{v} {an_img} from {ctrl}: {colours}[ {size}]",
@@ -351,7 +359,11 @@ final class PlanningTemplates {
                 "{vedit2} in the {clipn} {clip!} (keep the motion)",
                 "{clip} - {vedit2} in the masked area {vmask}",
                 "edit the footage {clip!}, {vedit2}",
-                "can u {vedit2} in {clip} using the mask {vmask!}");
+                "can u {vedit2} in {clip} using the mask {vmask!}",
+                "mask {vmask!} video {clip!}: {vedit2}",
+                "the mask and the {clipn} it belongs to: {vedit2}{+vmask}{+clip}",
+                "{vedit2}. {clipn} first, then its mask{+clip}{+vmask}",
+                "the {clipn} is {clip!} and the mask is {vmask!}; {vedit2}");
         patterns(all, Task.VIDEO_CONTROL, "vctrl",
                 "use {vctrl} as the motion outline and {colours}",
                 "{vv} {a_vid} following {vctrl}: {colours}[ {size}]",

@@ -5,8 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import ai.unison.world.WorldTask;
+
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -64,8 +69,35 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
             description = "extra flow-loss weight of latent positions unlike the background, 0 for plain MSE (default: ${DEFAULT-VALUE})")
     double objectWeight = GeneratorTrainer.Options.defaults().objectWeight();
 
+    @Option(names = "--pool", paramLabel = "TASK=N",
+            description = "pooled examples of one task (e.g. text_to_image=2000), overriding --images-per-task /"
+                    + " --videos-per-task; repeatable")
+    Map<String, Integer> pool = new LinkedHashMap<>();
+
+    @Option(names = "--task-weight", paramLabel = "TASK=W",
+            description = "how often a step trains on one task relative to the others (default 1 each); repeatable")
+    Map<String, Double> taskWeight = new LinkedHashMap<>();
+
+    @Option(names = "--eval-style-share", paramLabel = "F",
+            description = "share of the text_to_image pool drawn from ShapesEval's text-to-image categories with"
+                    + " training seeds (default: ${DEFAULT-VALUE})")
+    double evalStyleShare = GeneratorTrainer.Options.defaults().evalStyleShare();
+
     @Option(names = "--eval-every", paramLabel = "N", description = "steps between held-out loss evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 250;
+
+    /** A TASK=value map keyed by the generation tasks' ids; an unknown id is a usage error naming the option. */
+    private <V> Map<WorldTask, V> byTask(Map<String, V> values, String option) {
+        Map<WorldTask, V> out = new EnumMap<>(WorldTask.class);
+        values.forEach((id, v) -> {
+            WorldTask task = GeneratorTrainer.TASKS.stream().filter(t -> t.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), option + ": '" + id
+                            + "' is not a generation task (one of " + GeneratorTrainer.TASKS.stream()
+                            .map(WorldTask::id).toList() + ")"));
+            out.put(task, v);
+        });
+        return out;
+    }
 
     @Override
     public Integer call() {
@@ -74,7 +106,8 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         GeneratorTrainer.Options d = GeneratorTrainer.Options.defaults();
         GeneratorTrainer.Options o = new GeneratorTrainer.Options(d.size(), seconds, imagesPerTask, videosPerTask,
-                d.maxSequenceLength(), flowShift, d.textDropout(), tokenBudget, check, objectWeight);
+                d.maxSequenceLength(), flowShift, d.textDropout(), tokenBudget, check, objectWeight,
+                byTask(pool, "--pool"), byTask(taskWeight, "--task-weight"), evalStyleShare);
         var text = GeneratorTrainer.tinyTextConfig();
         var transformer = GeneratorTrainer.transformerConfig(16, text.dModel(), heads, headDim, layers, 4 * heads * headDim);
         TrainResult r = GeneratorTrainer.train(train.config().build(), text, transformer, o, vae, dir,

@@ -24,10 +24,12 @@ import ai.unison.text.ByteLevelTokenizer;
 import ai.unison.text.Tokenizer;
 import ai.unison.text.UMT5Config;
 import ai.unison.text.UMT5EncoderModel;
+import ai.unison.world.Category;
 import ai.unison.world.DataGenerator;
 import ai.unison.world.Example;
 import ai.unison.world.Frame;
 import ai.unison.world.Media;
+import ai.unison.world.ShapesEval;
 import ai.unison.world.WorldTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -95,18 +97,58 @@ public final class GeneratorTrainer {
      * @param checkSamples     text-to-image samples generated after export and scored with the detector (0: none)
      * @param objectWeight     extra loss weight of latent positions that differ from the background
      *                         ({@link #objectWeights}; 0: plain MSE)
+     * @param poolSizes        pooled examples of a task where it differs from {@code imagesPerTask} /
+     *                         {@code videosPerTask}
+     * @param taskWeights      how often a step's batch is drawn from a task, relative to the others (absent: 1)
+     * @param evalStyleShare   the share of the text-to-image pool drawn from ShapesEval's text-to-image
+     *                         categories (short prompts such as "an image of three red circles") with training
+     *                         seeds; the rest are DataGenerator's captions of whole scenes
      */
     public record Options(int size, List<Integer> seconds, int imagesPerTask, int videosPerTask,
                           int maxSequenceLength, double flowShift, double textDropout, int tokenBudget,
-                          int checkSamples, double objectWeight) {
+                          int checkSamples, double objectWeight, Map<WorldTask, Integer> poolSizes,
+                          Map<WorldTask, Double> taskWeights, double evalStyleShare) {
         public Options {
             if (!(objectWeight >= 0) || Double.isInfinite(objectWeight)) {
                 throw new IllegalArgumentException("object weight must be a finite number >= 0, got " + objectWeight);
             }
+            if (!(evalStyleShare >= 0 && evalStyleShare <= 1)) {
+                throw new IllegalArgumentException("eval-style share must be in [0, 1], got " + evalStyleShare);
+            }
+            poolSizes = Map.copyOf(poolSizes);
+            taskWeights = Map.copyOf(taskWeights);
+            poolSizes.forEach((t, n) -> {
+                if (!TASKS.contains(t) || n < 1) {
+                    throw new IllegalArgumentException("pool size of " + t.id() + " must be >= 1 for a generation"
+                            + " task, got " + n);
+                }
+            });
+            taskWeights.forEach((t, w) -> {
+                if (!TASKS.contains(t) || !(w > 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("task weight of " + t.id() + " must be a finite number > 0"
+                            + " for a generation task, got " + w);
+                }
+            });
+        }
+
+        public Options(int size, List<Integer> seconds, int imagesPerTask, int videosPerTask, int maxSequenceLength,
+                       double flowShift, double textDropout, int tokenBudget, int checkSamples, double objectWeight) {
+            this(size, seconds, imagesPerTask, videosPerTask, maxSequenceLength, flowShift, textDropout, tokenBudget,
+                    checkSamples, objectWeight, Map.of(), Map.of(), 0);
         }
 
         public static Options defaults() {
             return new Options(128, List.of(1), 240, 60, 128, 3.0, 0.1, 1024, 8, 0.0);
+        }
+
+        /** Pooled examples of {@code task}. */
+        public int poolSize(WorldTask task) {
+            return poolSizes.getOrDefault(task, isVideo(task) ? videosPerTask : imagesPerTask);
+        }
+
+        /** Relative frequency of {@code task}'s batches. */
+        public double taskWeight(WorldTask task) {
+            return taskWeights.getOrDefault(task, 1.0);
         }
     }
 
@@ -261,15 +303,20 @@ public final class GeneratorTrainer {
         long t0 = System.nanoTime();
         int total = 0;
         for (WorldTask t : TASKS) {
-            total += isVideo(t) ? o.videosPerTask() : o.imagesPerTask();
+            total += o.poolSize(t);
         }
         SplittableRandom r = new SplittableRandom(seed);
         int done = 0;
         try (ZeroLatentCache zeros = new ZeroLatentCache(vae, 64)) {
         for (WorldTask t : TASKS) {
-            int n = isVideo(t) ? o.videosPerTask() : o.imagesPerTask();
+            int n = o.poolSize(t);
+            int evalStyle = t == WorldTask.TEXT_TO_IMAGE ? (int) Math.round(n * o.evalStyleShare()) : 0;
             for (int i = 0; i < n; i++) {
-                items.add(prepare(data.example(t, r.nextLong()), vae, tokenizer, o.maxSequenceLength(), zeros));
+                Example e = i < evalStyle
+                        ? ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, r.nextLong(), o.size(),
+                                o.size()).get(0)
+                        : data.example(t, r.nextLong());
+                items.add(prepare(e, vae, tokenizer, o.maxSequenceLength(), zeros));
                 done++;
                 if (done % 50 == 0 || done == total) {
                     log.printf(Locale.ROOT, "pool: %d/%d examples prepared (%s)%n", done, total,
@@ -325,10 +372,37 @@ public final class GeneratorTrainer {
         return new Pool(items);
     }
 
-    /** One step's batch: one task, then examples of one shape of that task within the token budget. */
+    /** ShapesEval's text-to-image categories, whose prompt styles {@link Options#evalStyleShare} mixes in. */
+    static final List<Category> T2I_CATEGORIES = List.of(Category.SINGLE_OBJECT, Category.TWO_OBJECT,
+            Category.COUNTING, Category.COLORS, Category.POSITION, Category.COLOR_ATTR, Category.PLACEMENT);
+
+    /** {@link #batch(Pool, SplittableRandom, int, int, long, Options)} with every task equally likely. */
     static List<Item> batch(Pool pool, SplittableRandom r, int maxBatch, int tokenBudget, long tokensPerFrame) {
+        return batch(pool, r, maxBatch, tokenBudget, tokensPerFrame, null);
+    }
+
+    /**
+     * One step's batch: one task (drawn by {@link Options#taskWeight}, all equal when {@code o} is null), then
+     * examples of one shape of that task within the token budget.
+     */
+    static List<Item> batch(Pool pool, SplittableRandom r, int maxBatch, int tokenBudget, long tokensPerFrame,
+                            Options o) {
         List<WorldTask> tasks = new ArrayList<>(pool.byTask.keySet());
         WorldTask task = tasks.get(r.nextInt(tasks.size()));
+        if (o != null && !o.taskWeights().isEmpty()) {
+            double total = 0;
+            for (WorldTask t : tasks) {
+                total += o.taskWeight(t);
+            }
+            double u = r.nextDouble() * total;
+            for (WorldTask t : tasks) {
+                task = t;
+                u -= o.taskWeight(t);
+                if (u < 0) {
+                    break;
+                }
+            }
+        }
         TreeMap<Integer, List<Item>> shapes = pool.byTask.get(task);
         int count = shapes.values().stream().mapToInt(List::size).sum();
         int pick = r.nextInt(count);
@@ -497,7 +571,7 @@ public final class GeneratorTrainer {
                         .eval(evalEvery, step -> Map.of("heldout_loss", heldoutLoss(m, heldout, o, maxLength)))
                         .run((step, rng) -> {
                             SplittableRandom sr = new SplittableRandom(Trainer.stepSeed(config.seed(), step));
-                            return loss(m, batch(p, sr, config.batch(), o.tokenBudget(), tokensPerFrame), rng, sr, o,
+                            return loss(m, batch(p, sr, config.batch(), o.tokenBudget(), tokensPerFrame, o), rng, sr, o,
                                     maxLength);
                         });
                 if (r.finished() && export != null) {
@@ -532,9 +606,36 @@ public final class GeneratorTrainer {
         info.put("flow_shift", o.flowShift());
         info.put("text_dropout", o.textDropout());
         info.put("object_weight", o.objectWeight());
-        info.put("pool", o.imagesPerTask() + " per image task, " + o.videosPerTask() + " per video task");
+        info.put("pool", poolDescription(o));
+        if (!o.taskWeights().isEmpty()) {
+            info.put("task_weights", weightsDescription(o));
+        }
         info.put("clip_seconds", o.seconds());
         return info;
+    }
+
+    /** The pool's make-up, for the log and the model card. */
+    static String poolDescription(Options o) {
+        StringBuilder b = new StringBuilder(o.imagesPerTask() + " per image task, " + o.videosPerTask()
+                + " per video task");
+        for (WorldTask t : TASKS) {
+            if (o.poolSizes().containsKey(t)) {
+                b.append(", ").append(t.id()).append(' ').append(o.poolSize(t));
+            }
+        }
+        if (o.evalStyleShare() > 0) {
+            b.append(String.format(Locale.ROOT, "; %.0f%% of text_to_image from ShapesEval's text-to-image categories"
+                    + " with training seeds", 100 * o.evalStyleShare()));
+        }
+        return b.toString();
+    }
+
+    static String weightsDescription(Options o) {
+        StringBuilder b = new StringBuilder();
+        for (WorldTask t : TASKS) {
+            b.append(b.isEmpty() ? "" : ", ").append(t.id()).append(' ').append(o.taskWeight(t));
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ export
@@ -691,8 +792,8 @@ public final class GeneratorTrainer {
                 "WanVACEPipeline (WanVACETransformer3DModel + UMT5EncoderModel + AutoencoderKLWan)", cfg,
                 transformer + text + vaeParams, "transformer + text_encoder " + dtype.name().toLowerCase(Locale.ROOT)
                         + ", vae " + (vae == null ? "?" : vae.path("dtype").asText()),
-                "a pool of " + poolSize + " DataGenerator examples (" + o.imagesPerTask() + " per image task, "
-                        + o.videosPerTask() + " per video task, clips of " + o.seconds() + " s at 24 fps, " + o.size()
+                "a pool of " + poolSize + " DataGenerator examples (" + poolDescription(o) + "; clips of "
+                        + o.seconds() + " s at 24 fps, " + o.size()
                         + "×" + o.size() + "), fresh noise, σ and prompt dropout every step",
                 command, r.elapsed(), config.threads() + " CPU thread(s)", config.seed(), r.step(), r.meanRecentLoss(),
                 quality, notes.toString()).write(dir);

@@ -38,6 +38,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GeneratorTrainerTest {
@@ -129,6 +130,40 @@ class GeneratorTrainerTest {
             GeneratorTrainer.Item image = GeneratorTrainer.prepare(data.example(WorldTask.TEXT_TO_IMAGE, 3), vae, tok, 24);
             assertEquals(0, image.refs());
             assertEquals(1, image.frames());
+        }
+    }
+
+    @Test
+    void poolSizesTaskWeightsAndEvalStylePromptsShapeThePool() {
+        GeneratorTrainer.Options o = new GeneratorTrainer.Options(32, List.of(1), 1, 1, 24, 3.0, 0.1, 64, 0, 0.0,
+                Map.of(WorldTask.TEXT_TO_IMAGE, 6), Map.of(WorldTask.TEXT_TO_IMAGE, 50.0), 0.5);
+        assertEquals(6, o.poolSize(WorldTask.TEXT_TO_IMAGE));
+        assertEquals(1, o.poolSize(WorldTask.IMAGE_EDIT));
+        assertEquals(1.0, o.taskWeight(WorldTask.VIDEO_EDIT));
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorTrainer.Options(32, List.of(1), 1, 1, 24, 3.0,
+                0.1, 64, 0, 0.0, Map.of(WorldTask.TEXT_UNDERSTANDING, 3), Map.of(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorTrainer.Options(32, List.of(1), 1, 1, 24, 3.0,
+                0.1, 64, 0, 0.0, Map.of(), Map.of(WorldTask.TEXT_TO_IMAGE, 0.0), 0));
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorTrainer.Options(32, List.of(1), 1, 1, 24, 3.0,
+                0.1, 64, 0, 0.0, Map.of(), Map.of(), 1.5));
+        GeneratorTrainer.writeTokenizer(dir.resolve("tok"));
+        try (AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"));
+             Tokenizer tok = Tokenizer.load(dir.resolve("tok"));
+             GeneratorTrainer.Pool pool = GeneratorTrainer.pool(dir.resolve("pool.safetensors"),
+                     new DataGenerator(32, 32, List.of(1)), o, 11, vae, tok, QUIET)) {
+            List<String> prompts = pool.items.stream().filter(it -> it.task() == WorldTask.TEXT_TO_IMAGE)
+                    .map(GeneratorTrainer.Item::prompt).toList();
+            assertEquals(6, prompts.size());
+            assertEquals(6 + 3 + 5, pool.items.size());
+            // the first half are ShapesEval's short prompts ("a 32x32 image of a circle", ...), the rest whole captions
+            assertTrue(prompts.subList(0, 3).stream().allMatch(p -> p.startsWith("a 32x32 image of ")), prompts.toString());
+            int t2i = 0;
+            java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+            for (int i = 0; i < 200; i++) {
+                t2i += GeneratorTrainer.batch(pool, r, 2, 64, 16, o).get(0).task() == WorldTask.TEXT_TO_IMAGE ? 1 : 0;
+            }
+            // weight 50 against eight tasks of weight 1: about 86% of the batches
+            assertTrue(t2i > 150 && t2i < 195, "text_to_image batches: " + t2i);
         }
     }
 
