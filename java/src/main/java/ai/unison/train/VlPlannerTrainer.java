@@ -167,10 +167,12 @@ public final class VlPlannerTrainer {
      * Trains per {@code config} from the text planner in {@code init} and, when all steps are done,
      * exports the VL planner into {@code export}.
      *
-     * @param visionShare how many of each step's {@code batch} examples are understanding with attachments
+     * @param visionShare   how many of each step's {@code batch} examples are understanding with attachments
+     * @param freezeDecoder train only the vision tower and merger ({@code visual.*}): the decoder, and so
+     *                      planning, stays exactly the init's
      */
-    public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
-                                    int evalEvery, int evalSize, String command, PrintStream log) {
+    public static TrainResult train(TrainConfig config, Path init, int visionShare, boolean freezeDecoder, Path export,
+                                    DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
@@ -194,6 +196,9 @@ public final class VlPlannerTrainer {
         info.put("mrope_section", java.util.Arrays.toString(vlConfig.text().mropeSection()));
         info.put("vision", "depth 2, hidden 96, 2 heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
+        if (freezeDecoder) {
+            info.put("trained", "vision tower and merger only (decoder frozen)");
+        }
         try (Tokenizer tokenizer = Tokenizer.load(modelDir);
              Parameters params = Parameters.load(initWeights(init));
              Rng rng = new Rng(config.seed());
@@ -201,6 +206,9 @@ public final class VlPlannerTrainer {
              LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 32, model.maxPositions(), 64, false)) {
             Qwen2VLImageProcessor processor = Qwen2VLImageProcessor.load(modelDir);
             planner.withVision(processor);
+            if (freezeDecoder) {
+                params.freeze(n -> !n.startsWith("visual."));
+            }
             TrainResult r = new Trainer(config, params).info(info).log(log)
                     .eval(evalEvery, step -> {
                         Map<String, Double> m = new LinkedHashMap<>();
@@ -213,11 +221,12 @@ public final class VlPlannerTrainer {
                     .run((step, stepRng) -> {
                         long seed = Trainer.stepSeed(config.seed(), step);
                         int planning = config.batch() - visionShare;
-                        Tensor loss = planningLoss(model, tokenizer,
+                        Tensor loss = planning == 0 ? null : planningLoss(model, tokenizer,
                                 PlanningData.generate(planning, seed, PlanningData.Split.TRAIN)).mul(Torch.scalar(planning));
                         for (int i = 0; i < visionShare; i++) {
-                            loss = loss.add(visionLoss(model, tokenizer, processor,
-                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i))));
+                            Tensor l = visionLoss(model, tokenizer, processor,
+                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)));
+                            loss = loss == null ? l : loss.add(l);
                         }
                         return loss.div(Torch.scalar(config.batch()));
                     });
