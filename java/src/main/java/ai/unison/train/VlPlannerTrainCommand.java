@@ -28,10 +28,6 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
     @Option(names = "--vision-share", paramLabel = "N", description = "understanding examples with attachments per step (default: ${DEFAULT-VALUE})")
     int visionShare = 4;
 
-    @Option(names = "--freeze-decoder",
-            description = "train only the vision tower and merger; the decoder (and so planning) stays the init's")
-    boolean freezeDecoder;
-
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -50,7 +46,7 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share must be 0 to the batch size");
         }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, freezeDecoder, to, train.exportDType(), evalEvery,
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, to, train.exportDType(), evalEvery,
                 evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

@@ -167,12 +167,10 @@ public final class VlPlannerTrainer {
      * Trains per {@code config} from the text planner in {@code init} and, when all steps are done,
      * exports the VL planner into {@code export}.
      *
-     * @param visionShare   how many of each step's {@code batch} examples are understanding with attachments
-     * @param freezeDecoder train only the vision tower and merger ({@code visual.*}): the decoder, and so
-     *                      planning, stays exactly the init's
+     * @param visionShare how many of each step's {@code batch} examples are understanding with attachments
      */
-    public static TrainResult train(TrainConfig config, Path init, int visionShare, boolean freezeDecoder, Path export,
-                                    DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
+    public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
+                                    int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
@@ -196,9 +194,6 @@ public final class VlPlannerTrainer {
         info.put("mrope_section", java.util.Arrays.toString(vlConfig.text().mropeSection()));
         info.put("vision", "depth 2, hidden 96, 2 heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
-        if (freezeDecoder) {
-            info.put("trained", "vision tower and merger only (decoder frozen)");
-        }
         try (Tokenizer tokenizer = Tokenizer.load(modelDir);
              Parameters params = Parameters.load(initWeights(init));
              Rng rng = new Rng(config.seed());
@@ -206,9 +201,6 @@ public final class VlPlannerTrainer {
              LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 32, model.maxPositions(), 64, false)) {
             Qwen2VLImageProcessor processor = Qwen2VLImageProcessor.load(modelDir);
             planner.withVision(processor);
-            if (freezeDecoder) {
-                params.freeze(n -> !n.startsWith("visual."));
-            }
             TrainResult r = new Trainer(config, params).info(info).log(log)
                     .eval(evalEvery, step -> {
                         Map<String, Double> m = new LinkedHashMap<>();
