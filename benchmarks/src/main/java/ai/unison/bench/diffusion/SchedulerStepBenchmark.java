@@ -40,6 +40,12 @@ import java.util.concurrent.TimeUnit;
  * <p>libtorch runs with one intra-op thread by default here: on a shared two-core machine a two-thread
  * OpenMP region waits a whole scheduling quantum (~20 ms) whenever another process holds the second
  * core, which swamps microsecond-scale passes. Pass {@code -p threads=2} to measure with two.
+ *
+ * <p>{@code cache=hot} (the default) repeats step and pass back to back, so whatever fits the core's L2
+ * stays there: one frame's pass (three 400 KB tensors) does, a multistep step (five to six) does not.
+ * {@code cache=cold} sweeps a buffer four times the L2 size before every invocation, as the model's
+ * forward pass does between two steps of a real denoising loop, so both read their tensors from the
+ * shared cache or memory.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +66,14 @@ public class SchedulerStepBenchmark {
     @Param({"16x60x104", "16x21x60x104"})
     public String shape;
 
+    /** {@code hot}: back to back; {@code cold}: the core's L2 swept before each invocation. */
+    @Param({"hot"})
+    public String cache;
+
+    /** Four times this machine's 2 MB per-core L2: sweeping it evicts the latents from L2. */
+    private static final int SWEEP_FLOATS = 4 * 2 * 1024 * 1024 / Float.BYTES;
+
+    private float[] sweep;
     private Scheduler s;
     private NoiseSource noise;
     private Noise generators;
@@ -96,7 +110,21 @@ public class SchedulerStepBenchmark {
         } else {
             noise = like -> stepNoise;
         }
+        if (!cache.equals("hot") && !cache.equals("cold")) {
+            throw new IllegalArgumentException("cache must be hot or cold, got " + cache);
+        }
+        sweep = cache.equals("cold") ? new float[SWEEP_FLOATS] : null;
         restart();
+    }
+
+    /** With {@code cache=cold}: writes one float per cache line of a buffer larger than L2. */
+    @Setup(Level.Invocation)
+    public void evict() {
+        if (sweep != null) {
+            for (int i = 0; i < sweep.length; i += 16) {
+                sweep[i] += 1f;
+            }
+        }
     }
 
     private void restart() {
