@@ -416,7 +416,7 @@ final class PlanningDraft {
         double c = random.nextDouble();
         if (c < 0.25) {
             s = Character.toUpperCase(s.charAt(0)) + s.substring(1);
-        } else if (c < 0.27) {
+        } else if (c < 0.29) {
             s = upperOutsidePaths(s);
         }
         return s;

@@ -48,7 +48,7 @@ final class PlanningVocabulary {
             "hmm, ", "sorry, ", "hello! ", "random q: ", "one more thing: ", "btw ", "i'm curious: ");
     static final List<String> POLITE_SUFFIXES = List.of(" please", ", please", ", thanks", ". thank you!", " thx", " :)", "!",
             ".", " ty", "... thanks in advance", "!!", " 🙏", " asap", " thx!!", " :D", " 😊", " <3",
-            ". cheers", " (thanks!)", ", ty!", "?", " lol", " ok?");
+            ". cheers", " (thanks!)", ", ty!", "?", " lol", " ok?", " 🎬", " ✨", " 🔥", " 🎨", " 📷", " 🎥", " 👍");
     static final List<String> QUESTION_SUFFIXES = List.of(" thanks", " :)", " please", " thx", "??", " 🤔",
             " thanks!", " ty", " lol", " pls", "...");
 
