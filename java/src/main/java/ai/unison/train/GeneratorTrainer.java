@@ -513,6 +513,18 @@ public final class GeneratorTrainer {
         return sum / n;
     }
 
+    /**
+     * The same items with the empty prompt: {@code heldout_loss_empty_prompt} next to {@code heldout_loss} shows
+     * how much the model uses the text (equal losses: it ignores it). Shares the items' tensors.
+     */
+    static List<Item> withoutPrompt(List<Item> items, Models m) {
+        List<Item> out = new ArrayList<>();
+        for (Item it : items) {
+            out.add(new Item(it.task(), "", m.emptyIds(), m.emptyMask(), it.x0(), it.control(), it.refs()));
+        }
+        return out;
+    }
+
     private static Tensor lossAt(Models m, Item item, Rng rng, double sigma, int maxLength) {
         try (NativeScope scope = NativeScope.open()) {
             Tensor x0 = item.x0();
@@ -568,7 +580,13 @@ public final class GeneratorTrainer {
                 TrainResult r = new Trainer(config, params).info(info).log(log)
                         .noDecay(n -> n.endsWith("bias") || n.contains("norm") || n.endsWith("scale_shift_table")
                                 || n.endsWith("shared.weight") || n.contains("relative_attention_bias"))
-                        .eval(evalEvery, step -> Map.of("heldout_loss", heldoutLoss(m, heldout, o, maxLength)))
+                        .eval(evalEvery, step -> {
+                            Map<String, Double> metrics = new LinkedHashMap<>();
+                            metrics.put("heldout_loss", heldoutLoss(m, heldout, o, maxLength));
+                            metrics.put("heldout_loss_empty_prompt", heldoutLoss(m, withoutPrompt(heldout, m), o,
+                                    maxLength));
+                            return metrics;
+                        })
                         .run((step, rng) -> {
                             SplittableRandom sr = new SplittableRandom(Trainer.stepSeed(config.seed(), step));
                             return loss(m, batch(p, sr, config.batch(), o.tokenBudget(), tokensPerFrame, o), rng, sr, o,
