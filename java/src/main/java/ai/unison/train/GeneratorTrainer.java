@@ -389,6 +389,8 @@ public final class GeneratorTrainer {
                             Options o) {
         List<WorldTask> tasks = new ArrayList<>(pool.byTask.keySet());
         WorldTask task = tasks.get(r.nextInt(tasks.size()));
+        // with weights the uniform pick above is replaced; it is still drawn, so that runs resumed from a
+        // checkpoint draw the same stream as before weights existed
         if (o != null && !o.taskWeights().isEmpty()) {
             double total = 0;
             for (WorldTask t : tasks) {
