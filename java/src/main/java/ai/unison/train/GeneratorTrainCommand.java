@@ -1,11 +1,10 @@
 package ai.unison.train;
 
+import ai.unison.world.WorldTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import ai.unison.world.WorldTask;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
