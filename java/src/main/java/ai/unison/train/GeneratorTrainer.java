@@ -812,7 +812,7 @@ public final class GeneratorTrainer {
                 "WanVACEPipeline (WanVACETransformer3DModel + UMT5EncoderModel + AutoencoderKLWan)", cfg,
                 transformer + text + vaeParams, "transformer + text_encoder " + dtype.name().toLowerCase(Locale.ROOT)
                         + ", vae " + (vae == null ? "?" : vae.path("dtype").asText()),
-                "a pool of " + poolSize + " DataGenerator examples (" + poolDescription(o) + "; clips of "
+                "a pool of " + poolSize + " world examples (" + poolDescription(o) + "; clips of "
                         + o.seconds() + " s at 24 fps, " + o.size()
                         + "×" + o.size() + "), fresh noise, σ and prompt dropout every step",
                 command, r.elapsed(), config.threads() + " CPU thread(s)", config.seed(), r.step(), r.meanRecentLoss(),
