@@ -160,6 +160,7 @@ final class PlanningDraft {
             case "edit" -> PlanningVocabulary.imageEdit(this);
             case "vedit" -> PlanningVocabulary.videoEdit(this);
             case "colours" -> PlanningVocabulary.controlColours(this);
+            case "colourlist" -> PlanningVocabulary.colourList(this);
             case "ctrlscene" -> PlanningVocabulary.controlScene(this);
             case "place" -> PlanningVocabulary.placement(this);
             case "imove" -> PlanningVocabulary.frameMotion(this);

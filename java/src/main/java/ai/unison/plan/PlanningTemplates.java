@@ -61,7 +61,11 @@ final class PlanningTemplates {
                 "{v}: {content}[ - {size}]",
                 "{v} {an_img}. {content}. {size}",
                 "{content}. no video, just {an_img}",
-                "{v} {genimg} with 2 layers: {content}[, {size}]");
+                "{v} {genimg} with 2 layers: {content}[, {size}]",
+                "{size}, {content}",
+                "{size} - {anything}",
+                "{content}. {size}, a still",
+                "orientation and size: {size}. {anything}");
         patterns(all, Task.TEXT_TO_VIDEO, "t2v",
                 "{vv} {a_vid} of {motion}[ {size}][, {dur}]",
                 "{motion}[, {dur}][, {size}]",
@@ -154,7 +158,12 @@ final class PlanningTemplates {
                 "here's a mask {mask!} and here's the {photo} {src!}, {edit2}",
                 "using {mask} on {src}: {edit2}",
                 "{edit2}; the mask comes before the {photo}{+mask}{+src}",
-                "{photo} and then its mask: {edit2}{+src}{+mask}");
+                "{photo} and then its mask: {edit2}{+src}{+mask}",
+                "photoshop {subjg} out of {src}",
+                "could u photoshop {subjg} out of my {photo}{+src}",
+                "{src!} photoshop the {shape} out",
+                "{mask} on {src}: {edit2}",
+                "using {mask} with {src}, {edit2}");
         patterns(all, Task.IMAGE_CONTROL, "ctrl",
                 "use {ctrl} as the outline and {colours}",
                 "{v} {an_img} from {ctrl}: {colours}[ {size}]",
@@ -195,7 +204,12 @@ final class PlanningTemplates {
                 "make {scene} with the exact structure of {ctrl}",
                 "{v} {scene} on top of this {ctrlnoun}{+ctrl}",
                 "the {ctrlnoun} {ctrl!} should drive the layout: {scene}",
-                "colour in my {ctrlnoun} {ctrl!}: {colours}");
+                "colour in my {ctrlnoun} {ctrl!}: {colours}",
+                "the shapes of {ctrl} should become {colourlist}",
+                "the outlined shapes in {ctrl} need to be {colourlist}",
+                "{ctrl}'s shapes: {colourlist}",
+                "colour the shapes in {ctrl} {colourlist}",
+                "I want the shapes in this {ctrlnoun} to be {colourlist}{+ctrl}");
         patterns(all, Task.IMAGE_REFERENCE, "ref",
                 "put the object from {ref} {place}",
                 "place {ref} {place}",
@@ -318,7 +332,11 @@ final class PlanningTemplates {
                 "{ref!} this is {subjg}; {vv} {a_vid} of it {action}",
                 "new {vid}, same {subjg} as {ref}, {action}",
                 "{subj} {ref!} {action}, {vid} format[, {dur}]",
-                "{vv} {genvid}: the {subjg} from {ref} {action} {where}");
+                "{vv} {genvid}: the {subjg} from {ref} {action} {where}",
+                "subject: {ref} / motion: {omove}[ / {dur}]",
+                "object = {ref}, movement = {omove}[, {dur}]",
+                "ref: {ref} | move: {omove}[ | {dur}]",
+                "reference {ref!}; it should be {omove}; video[, {dur}]");
         patterns(all, Task.VIDEO_EDIT, "vedit",
                 "edit {clip}: {vedit}",
                 "{vedit} in {clip}",

@@ -159,7 +159,8 @@ final class PlanningVocabulary {
             "remove my ex", "clean up the stains", "turn the shirt green", "erase the wires", "make the dog smile",
             "add a rainbow", "change her hair to blonde", "make the circle yellow", "remove the blue square",
             "replace the sky with stars", "make the walls white", "take out the trash can", "make it night time",
-            "recolour the triangle red", "add a moon", "retouch the skin");
+            "recolour the triangle red", "add a moon", "retouch the skin", "photoshop the bin out",
+            "give the dog a party hat", "give him a moustache", "give the house a red door", "photoshop my brother out");
     static final List<String> I2V_MOTIONS = List.of("pan to the left", "the water ripples", "her hair blows in the wind", "the leaves fall", "the square spins",
             "camera orbits around", "the clouds move", "the dog wags its tail", "make it rain", "the car drives away",
             "the circle shrinks", "the triangle moves left", "add gentle motion", "the birds fly off",
@@ -315,6 +316,23 @@ final class PlanningVocabulary {
             case 2 -> "make the " + a + " " + d.pick(COLOURS) + " and the background " + d.pick(BACKGROUNDS);
             default -> "fill every shape with " + d.pick(COLOURS);
         };
+    }
+
+    /** Two or three different colours as a list: "green, purple and orange", "red and blue". */
+    static String colourList(PlanningDraft d) {
+        String a = d.pick(COLOURS);
+        String b;
+        do {
+            b = d.pick(COLOURS);
+        } while (b.equals(a));
+        if (d.random().nextBoolean()) {
+            return a + " and " + b;
+        }
+        String c;
+        do {
+            c = d.pick(COLOURS);
+        } while (c.equals(a) || c.equals(b));
+        return a + ", " + b + " and " + c;
     }
 
     static String controlScene(PlanningDraft d) {

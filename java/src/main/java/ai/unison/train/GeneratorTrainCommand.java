@@ -82,6 +82,22 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
                     + " training seeds (default: ${DEFAULT-VALUE})")
     double evalStyleShare = GeneratorTrainer.Options.defaults().evalStyleShare();
 
+    @Option(names = "--merges", paramLabel = "N",
+            description = "byte-level BPE merges of a new run's UMT5 tokenizer, learnt from world prompts so that its"
+                    + " words become single tokens; 0 keeps one token per byte; a resumed run keeps its tokenizer"
+                    + " (default: ${DEFAULT-VALUE})")
+    int merges = 0;
+
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "warm start from a generator checkpoint folder or exported pipeline: every tensor whose"
+                    + " name and shape match is copied (e.g. all but the text embedding after a tokenizer change)")
+    Path init;
+
+    @Option(names = "--text-dropout", paramLabel = "P",
+            description = "probability that a training example's prompt is replaced by the empty one, for"
+                    + " classifier-free guidance (default: ${DEFAULT-VALUE})")
+    double textDropout = GeneratorTrainer.Options.defaults().textDropout();
+
     @Option(names = "--eval-every", paramLabel = "N", description = "steps between held-out loss evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 250;
 
@@ -105,11 +121,14 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         GeneratorTrainer.Options d = GeneratorTrainer.Options.defaults();
         GeneratorTrainer.Options o = new GeneratorTrainer.Options(d.size(), seconds, imagesPerTask, videosPerTask,
-                d.maxSequenceLength(), flowShift, d.textDropout(), tokenBudget, check, objectWeight,
+                d.maxSequenceLength(), flowShift, textDropout, tokenBudget, check, objectWeight,
                 byTask(pool, "--pool"), byTask(taskWeight, "--task-weight"), evalStyleShare);
-        var text = GeneratorTrainer.tinyTextConfig();
+        if (merges < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--merges must be >= 0, got " + merges);
+        }
+        var text = GeneratorTrainer.tinyTextConfig(GeneratorTrainer.runTokenizer(train.config().build().out(), merges));
         var transformer = GeneratorTrainer.transformerConfig(16, text.dModel(), heads, headDim, layers, 4 * heads * headDim);
-        TrainResult r = GeneratorTrainer.train(train.config().build(), text, transformer, o, vae, dir,
+        TrainResult r = GeneratorTrainer.train(train.config().build(), text, transformer, o, vae, init, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "generator exported to " + dir
                 : "stopped at step " + r.step() + "; continue with --resume");

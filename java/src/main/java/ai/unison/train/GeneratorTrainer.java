@@ -21,6 +21,7 @@ import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
 import ai.unison.runtime.Torch;
 import ai.unison.text.ByteLevelTokenizer;
+import ai.unison.text.BytePairEncoding;
 import ai.unison.text.Tokenizer;
 import ai.unison.text.UMT5Config;
 import ai.unison.text.UMT5EncoderModel;
@@ -55,7 +56,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Trains the tiny generation expert: a byte-level UMT5 encoder and a Wan-VACE transformer, jointly, with
+ * Trains the tiny generation expert: a UMT5 encoder (byte-level BPE tokenizer) and a Wan-VACE transformer, jointly, with
  * Wan's flow-matching objective on all nine generation tasks of the shapes world, over a frozen trained VAE.
  *
  * <p>Data: a pool of world examples ({@link DataGenerator}, 128×128, clips of 1–2 s) is prepared once per
@@ -157,7 +158,12 @@ public final class GeneratorTrainer {
 
     /** The tiny UMT5: byte vocabulary + pad/eos, d_model 128, 2 layers, 4 heads of 32, gated-GELU 256. */
     public static UMT5Config tinyTextConfig() {
-        return new UMT5Config(TEXT_VOCAB, 128, 32, 256, 2, 4, 32, 128, 1e-6, "gated-gelu", "gelu_new");
+        return tinyTextConfig(TEXT_VOCAB);
+    }
+
+    /** {@link #tinyTextConfig()} over a vocabulary of {@code vocab} ids (a BPE tokenizer's size). */
+    public static UMT5Config tinyTextConfig(int vocab) {
+        return new UMT5Config(vocab, 128, 32, 256, 2, 4, 32, 128, 1e-6, "gated-gelu", "gelu_new");
     }
 
     /** The tiny Wan-VACE transformer: 4 heads of 48 (dim 192), 4 layers, VACE at layers 0 and 2, FFN 768. */
@@ -172,9 +178,110 @@ public final class GeneratorTrainer {
                 2 * zDim + 64);
     }
 
-    /** Writes the UMT5 byte-level tokenizer into {@code dir}. */
+    /** Writes the UMT5 byte-level tokenizer (no merges) into {@code dir}. */
     public static void writeTokenizer(Path dir) {
-        ByteLevelTokenizer.write(dir, TEXT_SPECIAL, List.of(), "</s>", "<pad>");
+        writeTokenizer(dir, 0);
+    }
+
+    /** Prompts per generation task the BPE merges are learnt from (plus as many ShapesEval-style ones). */
+    static final int BPE_PROMPTS_PER_TASK = 200;
+
+    /** Seed of the BPE corpus: other examples than any pool's or held-out set's. */
+    static final long BPE_SEED = 20_261_123L;
+
+    /**
+     * Writes the UMT5 tokenizer into {@code dir}: the 256 bytes, {@code <pad>} 256 and {@code </s>} 257, then
+     * {@code merges} byte-level BPE merges learnt by {@link BytePairEncoding} from the prompts of
+     * {@value #BPE_PROMPTS_PER_TASK} world examples per generation task and as many ShapesEval-style text-to-image
+     * prompts (deterministic), so that the world's words become single tokens. Returns the vocabulary size.
+     */
+    public static int writeTokenizer(Path dir, int merges) {
+        List<BytePairEncoding.Merge> learnt = List.of();
+        if (merges > 0) {
+            learnt = BytePairEncoding.learn(bpeCorpus(128), merges, TEXT_SPECIAL);
+        }
+        ByteLevelTokenizer.write(dir, TEXT_SPECIAL, List.of(), "</s>", "<pad>", learnt);
+        try (Tokenizer t = Tokenizer.load(dir)) {
+            return t.size();
+        }
+    }
+
+    /** The prompts the generator's BPE merges are learnt from, at a canvas of {@code size}. */
+    static List<String> bpeCorpus(int size) {
+        DataGenerator data = new DataGenerator(size, size, List.of(1));
+        SplittableRandom r = new SplittableRandom(BPE_SEED);
+        List<String> corpus = new ArrayList<>();
+        for (WorldTask t : TASKS) {
+            for (int i = 0; i < BPE_PROMPTS_PER_TASK; i++) {
+                corpus.add(plan(data.example(t, r.nextLong())).prompt());
+            }
+        }
+        for (int i = 0; i < BPE_PROMPTS_PER_TASK; i++) {
+            Example e = ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, r.nextLong(), size, size)
+                    .get(0);
+            corpus.add(plan(e).prompt());
+        }
+        return corpus;
+    }
+
+    /**
+     * The tokenizer of the run in {@code out} ({@code out/tokenizer}): the one already there (a resumed run keeps
+     * its own), else a new one with {@code merges} merges ({@link #writeTokenizer(Path, int)}). Returns its
+     * vocabulary size.
+     */
+    public static int runTokenizer(Path out, int merges) {
+        Path dir = out.resolve("tokenizer");
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            return writeTokenizer(dir, merges);
+        }
+        try (Tokenizer t = Tokenizer.load(dir)) {
+            return t.size();
+        }
+    }
+
+    /**
+     * Warm start: copies into {@code params} every tensor of {@code init} whose name and shape match a parameter
+     * (the rest keep their fresh initial values, e.g. a text embedding over another vocabulary). {@code init} is a
+     * training checkpoint folder (its {@code parameters.safetensors}), a safetensors file with the trainer's names,
+     * or an exported pipeline folder ({@code transformer/} and {@code text_encoder/}). Returns the names kept fresh.
+     */
+    static List<String> warmStart(Parameters params, Path init, PrintStream log) {
+        Map<String, Path> sources = new LinkedHashMap<>();
+        if (Files.isDirectory(init.resolve("transformer")) && Files.isDirectory(init.resolve("text_encoder"))) {
+            sources.put("transformer.", init.resolve("transformer"));
+            sources.put("text_encoder.", init.resolve("text_encoder"));
+        } else if (Files.isRegularFile(init.resolve(Checkpoints.PARAMETERS))) {
+            sources.put("", init.resolve(Checkpoints.PARAMETERS));
+        } else if (Files.isRegularFile(init)) {
+            sources.put("", init);
+        } else {
+            throw new ai.unison.io.ConfigException(init, "--init must be a generator checkpoint folder (with "
+                    + Checkpoints.PARAMETERS + "), a safetensors file or an exported pipeline folder");
+        }
+        List<String> fresh = new ArrayList<>(params.names());
+        int copied = 0;
+        try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
+            for (Map.Entry<String, Path> src : sources.entrySet()) {
+                try (Checkpoint c = Checkpoint.open(src.getValue())) {
+                    for (String n : c.names()) {
+                        String name = src.getKey() + n;
+                        if (!params.contains(name)) {
+                            continue;
+                        }
+                        Tensor p = params.get(name);
+                        Tensor v = c.tensor(n);
+                        if (java.util.Arrays.equals(Torch.shape(p), Torch.shape(v))) {
+                            p.copy_(v);
+                            fresh.remove(name);
+                            copied++;
+                        }
+                    }
+                }
+            }
+        }
+        log.printf(Locale.ROOT, "warm start from %s: %d tensors copied, %d kept fresh %s%n", init, copied, fresh.size(),
+                fresh.size() <= 8 ? fresh : fresh.subList(0, 8) + "...");
+        return fresh;
     }
 
     /**
@@ -550,9 +657,26 @@ public final class GeneratorTrainer {
     public static TrainResult train(TrainConfig config, UMT5Config textConfig, WanTransformerConfig transformerConfig,
                                     Options o, Path vaeDir, Path export, DType exportDType, int evalEvery,
                                     String command, PrintStream log) {
+        return train(config, textConfig, transformerConfig, o, vaeDir, null, export, exportDType, evalEvery, command,
+                log);
+    }
+
+    /**
+     * As {@link #train(TrainConfig, UMT5Config, WanTransformerConfig, Options, Path, Path, DType, int, String,
+     * PrintStream)}, warm-started from {@code warmStart} when given ({@link #warmStart}; a resumed run's checkpoint
+     * overrides it). The run's tokenizer ({@code out/tokenizer}, written by {@link #runTokenizer} if absent, byte-level
+     * without merges) must have {@code textConfig}'s vocabulary size.
+     */
+    public static TrainResult train(TrainConfig config, UMT5Config textConfig, WanTransformerConfig transformerConfig,
+                                    Options o, Path vaeDir, Path warmStart, Path export, DType exportDType, int evalEvery,
+                                    String command, PrintStream log) {
         Path out = config.out();
         Path tokenizerDir = out.resolve("tokenizer");
-        writeTokenizer(tokenizerDir);
+        int vocab = runTokenizer(out, 0);
+        if (vocab != textConfig.vocabSize()) {
+            throw new IllegalArgumentException("the run's tokenizer " + tokenizerDir + " has " + vocab
+                    + " ids but the text encoder's vocabulary is " + textConfig.vocabSize());
+        }
         DataGenerator data = new DataGenerator(o.size(), o.size(), o.seconds());
         int maxLength = o.maxSequenceLength();
         Map<String, Object> info = describe(textConfig, transformerConfig, o);
@@ -578,6 +702,9 @@ public final class GeneratorTrainer {
                 UMT5EncoderModel text = new UMT5EncoderModel(root.prefix("text_encoder."), textConfig);
                 WanVACETransformer3DModel transformer = new WanVACETransformer3DModel(root.prefix("transformer."),
                         transformerConfig);
+                if (warmStart != null) {
+                    warmStart(params, warmStart, log);
+                }
                 Models m = new Models(text, transformer, empty.ids(), empty.mask());
                 TrainResult r = new Trainer(config, params).info(info).log(log)
                         .noDecay(n -> n.endsWith("bias") || n.contains("norm") || n.endsWith("scale_shift_table")
@@ -669,7 +796,13 @@ public final class GeneratorTrainer {
             Files.writeString(dir.resolve("transformer/config.json"), transformerJson(transformerConfig));
             saveComponent(params, "text_encoder.", dir.resolve("text_encoder/model.safetensors"), dtype);
             Files.writeString(dir.resolve("text_encoder/config.json"), textJson(textConfig));
-            writeTokenizer(dir.resolve("tokenizer"));
+            Files.createDirectories(dir.resolve("tokenizer"));
+            try (var files = Files.list(config.out().resolve("tokenizer"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, dir.resolve("tokenizer").resolve(f.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             Files.createDirectories(dir.resolve("scheduler"));
             Files.writeString(dir.resolve("scheduler/scheduler_config.json"), schedulerJson(o.flowShift()));
             Path vae = dir.resolve("vae");
@@ -785,7 +918,10 @@ public final class GeneratorTrainer {
         StringBuilder notes = new StringBuilder();
         notes.append("Components: transformer/ (WanVACETransformer3DModel, ").append(dtype.name().toLowerCase(Locale.ROOT))
                 .append("), text_encoder/ (UMT5EncoderModel, ").append(dtype.name().toLowerCase(Locale.ROOT))
-                .append("), tokenizer/ (byte-level: 256 bytes + <pad> 256, </s> 257), vae/ (AutoencoderKLWan, ")
+                .append("), tokenizer/ (byte-level BPE: 256 bytes + <pad> 256, </s> 257")
+                .append(textConfig.vocabSize() == TEXT_VOCAB ? ", no merges"
+                        : ", then merges learnt from world prompts, " + textConfig.vocabSize() + " ids in all")
+                .append("), vae/ (AutoencoderKLWan, ")
                 .append(vae == null ? "?" : vae.path("dtype").asText())
                 .append(", latents_mean/latents_std measured on world images and clips), scheduler/ (UniPC, flow_prediction,")
                 .append(" use_flow_sigmas, flow_shift ").append(o.flowShift()).append("), unison.json (run defaults: 128×128,")

@@ -209,4 +209,34 @@ class GeneratorTrainerTest {
         a.forEach((n, v) -> assertArrayEquals(v, b.get(n), n));
         assertEquals(TrainRuns.losses(dir.resolve("straight")), TrainRuns.losses(dir.resolve("cut")));
     }
+
+    @Test
+    void bpeTokenizerMakesWorldWordsSingleTokensAndWarmStartKeepsMatchingTensors() throws Exception {
+        Path run = dir.resolve("bpe");
+        int vocab = GeneratorTrainer.runTokenizer(run, 200);
+        assertTrue(vocab > GeneratorTrainer.TEXT_VOCAB && vocab <= GeneratorTrainer.TEXT_VOCAB + 200, "vocab " + vocab);
+        try (Tokenizer t = Tokenizer.load(run.resolve("tokenizer"))) {
+            // " red", " circle" and " triangle" are among the corpus' most frequent words: one token each
+            for (String w : List.of(" red", " circle", " triangle")) {
+                assertEquals(1, t.encode(w, false).length, w);
+            }
+            assertEquals("an image of a red circle", t.decode(t.encode("an image of a red circle", false), true));
+        }
+        assertEquals(vocab, GeneratorTrainer.runTokenizer(run, 0), "a run keeps the tokenizer it has");
+
+        Path export = dir.resolve("byte-model");
+        GeneratorTrainer.train(config("byte", 2).build(), TEXT, TRANSFORMER, OPTIONS, vaeDir, export, DType.FLOAT32,
+                100, "test", QUIET);
+        UMT5Config bpeText = new UMT5Config(vocab, 16, 8, 32, 1, 2, 8, 32, 1e-6, "gated-gelu", "gelu_new");
+        var log = new java.io.ByteArrayOutputStream();
+        TrainResult r = GeneratorTrainer.train(config("bpe", 1).build(), bpeText, TRANSFORMER, OPTIONS, vaeDir, export,
+                dir.resolve("bpe-model"), DType.FLOAT32, 100, "test", new PrintStream(log, true));
+        assertTrue(r.finished());
+        assertTrue(log.toString().contains("kept fresh [text_encoder.shared.weight]"), log.toString());
+        try (Tokenizer tok = Tokenizer.load(dir.resolve("bpe-model/tokenizer"))) {
+            assertEquals(vocab, tok.size(), "the export carries the run's tokenizer");
+        }
+        assertThrows(IllegalArgumentException.class, () -> GeneratorTrainer.train(config("bpe", 1).build(), TEXT,
+                TRANSFORMER, OPTIONS, vaeDir, null, DType.FLOAT32, 100, "test", QUIET), "vocabulary mismatch");
+    }
 }
