@@ -32,6 +32,11 @@ public final class PlannerTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-size", paramLabel = "N", description = "held-out examples per evaluation (default: ${DEFAULT-VALUE})")
     int evalSize = 240;
 
+    @Option(names = "--world-share", paramLabel = "F",
+            description = "share of every batch drawn from shapes-world and ShapesEval-style requests (training seeds)"
+                    + " instead of the templates (default: ${DEFAULT-VALUE})")
+    double worldShare = 0;
+
     @Option(names = "--merges", paramLabel = "N",
             description = "byte-level BPE merges learnt for the tokenizer, 0 for one token per byte (default: ${DEFAULT-VALUE})")
     int merges = 746;
@@ -42,9 +47,12 @@ public final class PlannerTrainCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize().resolve("models/planner-tiny");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig config = train.config().build();
+        if (!(worldShare >= 0 && worldShare <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--world-share must be in [0, 1], got " + worldShare);
+        }
         int vocab = PlannerTrainer.runTokenizer(config.out(), merges);
         TrainResult r = PlannerTrainer.train(config, PlannerTrainer.tinyConfig(vocab), dir, train.exportDType(),
-                evalEvery, evalSize, command.strip(), System.out);
+                evalEvery, evalSize, worldShare, command.strip(), System.out);
         System.out.println(r.finished() ? "planner exported to " + dir
                 : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

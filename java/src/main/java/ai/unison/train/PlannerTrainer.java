@@ -180,6 +180,15 @@ public final class PlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Qwen2Config modelConfig, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
+        return train(config, modelConfig, export, exportDType, evalEvery, evalSize, 0, command, log);
+    }
+
+    /**
+     * As {@link #train(TrainConfig, Qwen2Config, Path, DType, int, int, String, PrintStream)}, with {@code worldShare}
+     * of every batch drawn from shapes-world and ShapesEval-style requests ({@link WorldPlanning#mix}).
+     */
+    public static TrainResult train(TrainConfig config, Qwen2Config modelConfig, Path export, DType exportDType,
+                                    int evalEvery, int evalSize, double worldShare, String command, PrintStream log) {
         Path out = config.out();
         Path tokenizerDir = out.resolve("tokenizer");
         Path heldout = out.resolve("heldout.jsonl");
@@ -200,6 +209,9 @@ public final class PlannerTrainer {
         info.put("vocab_size", modelConfig.vocabSize());
         info.put("max_position_embeddings", modelConfig.maxPositions());
         info.put("tie_word_embeddings", modelConfig.tied());
+        if (worldShare > 0) {
+            info.put("world_share", worldShare);
+        }
         try (Tokenizer tokenizer = Tokenizer.load(tokenizerDir); Parameters params = new Parameters();
              Rng init = new Rng(config.seed());
              Qwen2 model = new Qwen2(params.weights(init, ParameterInit.standard(0.02)), modelConfig);
@@ -211,8 +223,8 @@ public final class PlannerTrainer {
             }
             TrainResult r = new Trainer(config, params).info(info).log(log)
                     .eval(evalEvery, step -> metrics(planner.evaluate(heldout)))
-                    .run((step, rng) -> loss(model, tokenizer, PlanningData.generate(config.batch(),
-                            Trainer.stepSeed(config.seed(), step), PlanningData.Split.TRAIN)));
+                    .run((step, rng) -> loss(model, tokenizer, WorldPlanning.mix(config.batch(),
+                            Trainer.stepSeed(config.seed(), step), worldShare)));
             if (r.finished() && export != null) {
                 export(params, modelConfig, export, exportDType, r, config, command, info, evalSize, tokenizerDir);
             }

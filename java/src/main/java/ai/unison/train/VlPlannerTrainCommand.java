@@ -28,6 +28,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
     @Option(names = "--vision-share", paramLabel = "N", description = "understanding examples with attachments per step (default: ${DEFAULT-VALUE})")
     int visionShare = 4;
 
+    @Option(names = "--world-share", paramLabel = "F",
+            description = "share of the planning examples drawn from shapes-world and ShapesEval-style requests"
+                    + " (training seeds) instead of the templates (default: ${DEFAULT-VALUE})")
+    double worldShare = 0;
+
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -45,8 +50,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
         if (visionShare < 0 || visionShare > train.config().build().batch()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share must be 0 to the batch size");
         }
+        if (!(worldShare >= 0 && worldShare <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--world-share must be in [0, 1], got " + worldShare);
+        }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, to, train.exportDType(), evalEvery,
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, to, train.exportDType(), evalEvery,
                 evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

@@ -171,6 +171,16 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
+        return train(config, init, visionShare, 0, export, exportDType, evalEvery, evalSize, command, log);
+    }
+
+    /**
+     * As {@link #train(TrainConfig, Path, int, Path, DType, int, int, String, PrintStream)}, with {@code worldShare}
+     * of each step's planning examples drawn from shapes-world and ShapesEval-style requests
+     * ({@link WorldPlanning#mix}).
+     */
+    public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, Path export,
+                                    DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
@@ -194,6 +204,9 @@ public final class VlPlannerTrainer {
         info.put("mrope_section", java.util.Arrays.toString(vlConfig.text().mropeSection()));
         info.put("vision", "depth 2, hidden 96, 2 heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
+        if (worldShare > 0) {
+            info.put("world_share", worldShare + " of the planning examples");
+        }
         try (Tokenizer tokenizer = Tokenizer.load(modelDir);
              Parameters params = Parameters.load(initWeights(init));
              Rng rng = new Rng(config.seed());
@@ -214,7 +227,7 @@ public final class VlPlannerTrainer {
                         long seed = Trainer.stepSeed(config.seed(), step);
                         int planning = config.batch() - visionShare;
                         Tensor loss = planning == 0 ? null : planningLoss(model, tokenizer,
-                                PlanningData.generate(planning, seed, PlanningData.Split.TRAIN)).mul(Torch.scalar(planning));
+                                WorldPlanning.mix(planning, seed, worldShare)).mul(Torch.scalar(planning));
                         for (int i = 0; i < visionShare; i++) {
                             Tensor l = visionLoss(model, tokenizer, processor,
                                     understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)));

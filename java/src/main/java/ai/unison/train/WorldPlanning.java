@@ -1,0 +1,88 @@
+package ai.unison.train;
+
+import ai.unison.api.Task;
+import ai.unison.plan.PlanningData;
+import ai.unison.world.Category;
+import ai.unison.world.DataGenerator;
+import ai.unison.world.Example;
+import ai.unison.world.Media;
+import ai.unison.world.ShapesEval;
+import ai.unison.world.WorldTask;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Shapes-world requests as planning examples, so that the planner also learns the phrasings the world and
+ * ShapesEval use ("an image of a circle above a triangle", "recolour the masked square red" with the source
+ * and the mask attached in that order), which the hand-written-style templates of {@link PlanningData} do not
+ * cover. Half come from {@link DataGenerator} (the twelve tasks, uniformly), half from
+ * {@link ShapesEval#sample} (its categories, uniformly), always with training seeds drawn here, never
+ * ShapesEval's own. Attachments are separate files named {@code attachmentN.png} / {@code .mp4}, in the
+ * world's order; generation examples keep the world's signal, understanding ones the text answer (text
+ * questions) or {@link PlanningData#ANSWER_PLACEHOLDER} (questions about an attachment).
+ */
+final class WorldPlanning {
+    private static final DataGenerator DATA = new DataGenerator(DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE,
+            List.of(1));
+
+    private WorldPlanning() {
+    }
+
+    /** {@code n} world planning examples from {@code seed} (the same arguments give the same list). */
+    static List<PlanningData.Example> examples(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<PlanningData.Example> out = new ArrayList<>(n);
+        WorldTask[] tasks = WorldTask.values();
+        Category[] categories = Category.values();
+        for (int i = 0; i < n; i++) {
+            if (r.nextBoolean()) {
+                WorldTask t = tasks[r.nextInt(tasks.length)];
+                out.add(of(DATA.example(t, r.nextLong()), "world/" + t.id()));
+            } else {
+                Category c = categories[r.nextInt(categories.length)];
+                Example e = ShapesEval.sample(c, 1, r.nextLong(), DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE)
+                        .get(0);
+                out.add(of(e, "shapes-eval/" + c.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A training batch of {@code n}: {@code round(n × worldShare)} world examples ({@link #examples}) after
+     * {@link PlanningData#generate} train-split template examples; with share 0 exactly the latter.
+     */
+    static List<PlanningData.Example> mix(int n, long seed, double worldShare) {
+        if (!(worldShare >= 0 && worldShare <= 1)) {
+            throw new IllegalArgumentException("world share must be in [0, 1], got " + worldShare);
+        }
+        int world = (int) Math.round(n * worldShare);
+        List<PlanningData.Example> out = new ArrayList<>(PlanningData.generate(n - world, seed, PlanningData.Split.TRAIN));
+        if (world > 0) {
+            out.addAll(examples(world, seed ^ 0x5EEDF00DL));
+        }
+        return out;
+    }
+
+    static PlanningData.Example of(Example e, String template) {
+        List<String> attachments = new ArrayList<>();
+        List<Media> media = e.query().attachments();
+        for (int i = 0; i < media.size(); i++) {
+            attachments.add("attachment" + i + (media.get(i) instanceof Media.Video ? ".mp4" : ".png"));
+        }
+        Task task = Task.valueOf(e.task().name());
+        String signal;
+        if (e.signal() != null) {
+            signal = e.signal();
+        } else if (media.isEmpty() && e.target() instanceof Media.Text answer) {
+            signal = answer.text();
+        } else {
+            signal = PlanningData.ANSWER_PLACEHOLDER;
+        }
+        return new PlanningData.Example(e.query().text(), attachments, signal, task, template, PlanningData.Split.TRAIN,
+                Map.of());
+    }
+}
