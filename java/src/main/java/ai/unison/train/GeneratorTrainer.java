@@ -84,6 +84,9 @@ public final class GeneratorTrainer {
     /** Seed of the held-out evaluation examples. */
     static final long EVAL_SEED = 20_250_801L;
 
+    /** Held-out text-to-image examples of the text-use metrics (half world captions, half ShapesEval-style). */
+    static final int HELDOUT_T2I = 8;
+
     /**
      * What the data and objective look like.
      *
@@ -634,6 +637,20 @@ public final class GeneratorTrainer {
         return out;
     }
 
+    /**
+     * The same items, each with the next item's prompt (the last with the first's): a model that follows its text
+     * has a clearly higher loss here than with the right prompts. Shares the items' tensors.
+     */
+    static List<Item> otherPrompts(List<Item> items) {
+        List<Item> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Item it = items.get(i);
+            Item other = items.get((i + 1) % items.size());
+            out.add(new Item(it.task(), other.prompt(), other.ids(), other.mask(), it.x0(), it.control(), it.refs()));
+        }
+        return out;
+    }
+
     private static Tensor lossAt(Models m, Item item, Rng rng, double sigma, int maxLength) {
         try (NativeScope scope = NativeScope.open()) {
             Tensor x0 = item.x0();
@@ -682,6 +699,7 @@ public final class GeneratorTrainer {
         Map<String, Object> info = describe(textConfig, transformerConfig, o);
         Pool pool;
         List<Item> heldout = new ArrayList<>();
+        List<Item> heldoutT2i = new ArrayList<>();
         try (Tokenizer tokenizer = Tokenizer.load(tokenizerDir);
              AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"))) {
             if (vae.config().zDim() != transformerConfig.inChannels()) {
@@ -693,6 +711,12 @@ public final class GeneratorTrainer {
             SplittableRandom hr = new SplittableRandom(EVAL_SEED);
             for (WorldTask t : TASKS) {
                 heldout.add(prepare(data.example(t, hr.nextLong()), vae, tokenizer, maxLength));
+            }
+            for (int i = 0; i < HELDOUT_T2I; i++) {
+                Example e = i % 2 == 0 ? data.example(WorldTask.TEXT_TO_IMAGE, hr.nextLong())
+                        : ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, hr.nextLong(), o.size(),
+                                o.size()).get(0);
+                heldoutT2i.add(prepare(e, vae, tokenizer, maxLength));
             }
             VacePipeline.PromptIds empty = VacePipeline.tokenize(tokenizer, List.of(""), maxLength);
             long tokensPerFrame = (long) (o.size() / vae.config().spatialFactor() / 2) * (o.size()
@@ -714,6 +738,11 @@ public final class GeneratorTrainer {
                             metrics.put("heldout_loss", heldoutLoss(m, heldout, o, maxLength));
                             metrics.put("heldout_loss_empty_prompt", heldoutLoss(m, withoutPrompt(heldout, m), o,
                                     maxLength));
+                            metrics.put("heldout_t2i_loss", heldoutLoss(m, heldoutT2i, o, maxLength));
+                            metrics.put("heldout_t2i_loss_empty_prompt", heldoutLoss(m, withoutPrompt(heldoutT2i, m), o,
+                                    maxLength));
+                            metrics.put("heldout_t2i_loss_other_prompt", heldoutLoss(m, otherPrompts(heldoutT2i), o,
+                                    maxLength));
                             return metrics;
                         })
                         .run((step, rng) -> {
@@ -728,6 +757,10 @@ public final class GeneratorTrainer {
                 return r;
             } finally {
                 for (Item it : heldout) {
+                    it.x0().close();
+                    it.control().close();
+                }
+                for (Item it : heldoutT2i) {
                     it.x0().close();
                     it.control().close();
                 }

@@ -178,6 +178,9 @@ class GeneratorTrainerTest {
         double last = r.meanRecentLoss();
         assertTrue(last < first, "first " + first + ", last " + last);
         assertTrue(r.metrics().containsKey("heldout_loss"));
+        for (String m : List.of("heldout_t2i_loss", "heldout_t2i_loss_empty_prompt", "heldout_t2i_loss_other_prompt")) {
+            assertTrue(r.metrics().containsKey(m), m + " in " + r.metrics().keySet());
+        }
         WanModelFolder folder = WanModelFolder.of(export);
         try (WanVACETransformer3DModel t = folder.vaceTransformer(DType.FLOAT32, new Device("cpu"));
              UMT5EncoderModel text = folder.textEncoder(DType.FLOAT32, new Device("cpu"));
