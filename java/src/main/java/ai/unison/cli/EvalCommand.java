@@ -2,10 +2,15 @@ package ai.unison.cli;
 
 import ai.unison.plan.LmPlanner;
 import ai.unison.plan.PlannerEval;
+import ai.unison.plan.PlanningData;
+import ai.unison.train.WorldPlanning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -22,10 +27,19 @@ final class EvalCommand implements Runnable {
     }
 
     @Command(name = "planner", mixinStandardHelpOptions = true,
-            description = "Plan every request of a JSONL file (PlannerEval's format) and print the metrics table.")
+            description = "Plan every request of a JSONL file (PlannerEval's format), or of the shapes-world evaluation set,"
+                    + " and print the metrics table.")
     static final class Planner implements Callable<Integer> {
-        @Option(names = "--data", required = true, paramLabel = "FILE", description = "JSONL: request, attachments, signal or task")
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "FILE", description = "JSONL: request, attachments, signal or task")
         Path data;
+
+        @Option(names = "--world", paramLabel = "N",
+                description = "instead of --data: N shapes-world requests per task and N ShapesEval-style requests per"
+                        + " category, with evaluation seeds no trainer draws (WorldPlanning.evalSet)")
+        Integer world;
 
         @Option(names = "--planner", paramLabel = "DIR", description = "planner model folder (default: models/planner-tiny)")
         Path planner;
@@ -41,8 +55,24 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if ((data == null) == (world == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --data FILE and --world N");
+            }
+            if (world != null && world < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--world must be >= 1, got " + world);
+            }
+            Path file = data;
+            if (world != null) {
+                try {
+                    file = Files.createTempFile("unison-world-planning", ".jsonl");
+                    file.toFile().deleteOnExit();
+                    Files.write(file, WorldPlanning.evalSet(world).stream().map(PlanningData.Example::toJsonLine).toList());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the world evaluation set", e);
+                }
+            }
             try (LmPlanner p = PlanCommand.open(planner, runtime, batch)) {
-                PlannerEval.Report report = p.evaluate(data);
+                PlannerEval.Report report = p.evaluate(file);
                 System.out.print(report.table());
                 if (failures) {
                     report.failures().forEach(System.out::println);

@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * world's order; generation examples keep the world's signal, understanding ones the text answer (text
  * questions) or {@link PlanningData#ANSWER_PLACEHOLDER} (questions about an attachment).
  */
-final class WorldPlanning {
+public final class WorldPlanning {
     private static final DataGenerator DATA = new DataGenerator(DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE,
             List.of(1));
 
@@ -45,6 +45,29 @@ final class WorldPlanning {
                 Category c = categories[r.nextInt(categories.length)];
                 Example e = ShapesEval.sample(c, 1, r.nextLong(), DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE)
                         .get(0);
+                out.add(of(e, "shapes-eval/" + c.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
+        return out;
+    }
+
+    /** Seed of {@link #evalSet}: the world and ShapesEval draw their examples from it, training never does. */
+    static final long EVAL_SEED = 20_261_124L;
+
+    /**
+     * The world planning evaluation set: {@code n} {@link DataGenerator} requests per task (all twelve) and
+     * {@code n} {@link ShapesEval#sample} requests per category, from {@link #EVAL_SEED} (deterministic).
+     */
+    public static List<PlanningData.Example> evalSet(int n) {
+        List<PlanningData.Example> out = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(EVAL_SEED);
+        for (WorldTask t : WorldTask.values()) {
+            for (int i = 0; i < n; i++) {
+                out.add(of(DATA.example(t, r.nextLong()), "world/" + t.id()));
+            }
+        }
+        for (Category c : Category.values()) {
+            for (Example e : ShapesEval.sample(c, n, r.nextLong(), DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE)) {
                 out.add(of(e, "shapes-eval/" + c.name().toLowerCase(java.util.Locale.ROOT)));
             }
         }

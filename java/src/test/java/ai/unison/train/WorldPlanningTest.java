@@ -46,4 +46,13 @@ class WorldPlanningTest {
                 || e.template().startsWith("shapes-eval/")).count(), "a quarter from the world");
         assertThrows(IllegalArgumentException.class, () -> WorldPlanning.mix(16, 9, 1.5));
     }
+
+    @Test
+    void theEvaluationSetCoversEveryTaskAndCategoryDeterministically() {
+        List<PlanningData.Example> set = WorldPlanning.evalSet(2);
+        assertEquals(2 * ai.unison.world.WorldTask.values().length + 2 * ai.unison.world.Category.values().length,
+                set.size());
+        assertEquals(set, WorldPlanning.evalSet(2));
+        assertEquals(Task.values().length, set.stream().map(PlanningData.Example::task).distinct().count());
+    }
 }
