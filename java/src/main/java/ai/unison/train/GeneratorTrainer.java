@@ -72,8 +72,13 @@ import java.util.TreeMap;
  * the mean squared error over every latent frame (reference frames' target is the reference latent, as in
  * VACE training). The prompt (the example's request text, tokenised as {@link VacePipeline#tokenize} does)
  * is replaced by the empty negative prompt with probability {@code textDropout}, for classifier-free
- * guidance. Each step takes one task uniformly, then as many of its pooled examples of one shape as fit a
- * token budget.
+ * guidance. Each step takes one task (uniformly, or by the task weights), then as many of its pooled examples
+ * of one shape as fit a token budget.
+ *
+ * <p>Evaluation: the flow loss at five fixed σ on one held-out example per task ({@code heldout_loss}, and with
+ * the empty prompt) and on {@value #HELDOUT_T2I} held-out text-to-image examples with the right, the empty and
+ * another example's prompt ({@code heldout_t2i_loss*}): a model that follows its text has the first clearly
+ * below the other two.
  */
 public final class GeneratorTrainer {
     /** The UMT5 tokenizer's added tokens: pad (id 256) and end of sequence (id 257). */
