@@ -924,6 +924,15 @@ public final class GeneratorTrainer {
                 + " one (shape, colour, cell); " + objects + " objects detected in all. A quick check, not ShapesEval.");
     }
 
+    /** What a held-out metric of {@link #train} measures, for the model card. */
+    static String metricNote(String metric) {
+        String on = metric.startsWith("heldout_t2i") ? HELDOUT_T2I + " held-out text_to_image examples (half world"
+                + " captions, half ShapesEval-style)" : TASKS.size() + " held-out examples (one per task)";
+        String prompt = metric.endsWith("_empty_prompt") ? ", each with the empty prompt"
+                : metric.endsWith("_other_prompt") ? ", each with another example's prompt" : "";
+        return "flow-matching MSE on " + on + prompt + " at σ = 0.1, 0.3, …, 0.9";
+    }
+
     /** The VAE's training record ({@link VaeTrainer#TRAINING_RECORD}) in {@code dir/vae}, or null. */
     static JsonNode vaeRecord(Path dir) {
         Path f = dir.resolve("vae").resolve(VaeTrainer.TRAINING_RECORD);
@@ -947,8 +956,8 @@ public final class GeneratorTrainer {
                     vae.path("psnr_clip_db").asDouble()), "the same over every frame of " + vae.path("eval_clips").asInt()
                     + " held-out clips of " + vae.path("eval_clip_frames").asInt() + " frames"));
         }
-        r.metrics().forEach((k, v) -> quality.add(new ModelCard.Quality(k, String.format(Locale.ROOT, "%.4f", v),
-                "flow-matching MSE on " + TASKS.size() + " held-out examples (one per task) at σ = 0.1, 0.3, …, 0.9")));
+        new TreeMap<>(r.metrics()).forEach((k, v) -> quality.add(new ModelCard.Quality(k,
+                String.format(Locale.ROOT, "%.4f", v), metricNote(k))));
         quality.addAll(extra);
         Map<String, Object> cfg = new LinkedHashMap<>(info);
         cfg.put("parameters.transformer", ModelCard.parameterCount(transformer));
