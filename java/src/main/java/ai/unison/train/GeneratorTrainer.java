@@ -239,13 +239,7 @@ public final class GeneratorTrainer {
      * vocabulary size.
      */
     public static int runTokenizer(Path out, int merges) {
-        Path dir = out.resolve("tokenizer");
-        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            return writeTokenizer(dir, merges);
-        }
-        try (Tokenizer t = Tokenizer.load(dir)) {
-            return t.size();
-        }
+        return RunTokenizer.of(out, dir -> writeTokenizer(dir, merges));
     }
 
     /**

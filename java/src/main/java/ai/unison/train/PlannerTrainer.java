@@ -79,13 +79,7 @@ public final class PlannerTrainer {
      * Returns its vocabulary size.
      */
     public static int runTokenizer(Path out, int merges) {
-        Path dir = out.resolve("tokenizer");
-        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            return writeTokenizer(dir, merges);
-        }
-        try (Tokenizer t = Tokenizer.load(dir)) {
-            return t.size();
-        }
+        return RunTokenizer.of(out, dir -> writeTokenizer(dir, merges));
     }
 
     /** Examples of the train-split templates the BPE merges are learnt from. */
