@@ -1,5 +1,6 @@
 package ai.unison.train;
 
+import ai.unison.api.Attachment;
 import ai.unison.api.Task;
 import ai.unison.plan.PlanningData;
 import ai.unison.world.Category;
@@ -91,16 +92,13 @@ public final class WorldPlanning {
     }
 
     static PlanningData.Example of(Example e, String template) {
-        List<String> attachments = new ArrayList<>();
-        List<Media> media = e.query().attachments();
-        for (int i = 0; i < media.size(); i++) {
-            attachments.add("attachment" + i + (media.get(i) instanceof Media.Video ? ".mp4" : ".png"));
-        }
+        // named as the generator trainer names them (attachmentN.png / .mp4), in the world's order
+        List<String> attachments = GeneratorTrainer.attachments(e).stream().map(Attachment::path).toList();
         Task task = Task.valueOf(e.task().name());
         String signal;
         if (e.signal() != null) {
             signal = e.signal();
-        } else if (media.isEmpty() && e.target() instanceof Media.Text answer) {
+        } else if (attachments.isEmpty() && e.target() instanceof Media.Text answer) {
             signal = answer.text();
         } else {
             signal = PlanningData.ANSWER_PLACEHOLDER;
