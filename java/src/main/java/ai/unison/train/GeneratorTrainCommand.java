@@ -126,9 +126,10 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         if (merges < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--merges must be >= 0, got " + merges);
         }
-        var text = GeneratorTrainer.tinyTextConfig(GeneratorTrainer.runTokenizer(train.config().build().out(), merges));
+        TrainConfig config = train.config().build();
+        var text = GeneratorTrainer.tinyTextConfig(GeneratorTrainer.runTokenizer(config.out(), merges));
         var transformer = GeneratorTrainer.transformerConfig(16, text.dModel(), heads, headDim, layers, 4 * heads * headDim);
-        TrainResult r = GeneratorTrainer.train(train.config().build(), text, transformer, o, vae, init, dir,
+        TrainResult r = GeneratorTrainer.train(config, text, transformer, o, vae, init, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "generator exported to " + dir
                 : "stopped at step " + r.step() + "; continue with --resume");

@@ -226,9 +226,7 @@ public final class GeneratorTrainer {
             }
         }
         for (int i = 0; i < BPE_PROMPTS_PER_TASK; i++) {
-            Example e = ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, r.nextLong(), size, size)
-                    .get(0);
-            corpus.add(plan(e).prompt());
+            corpus.add(plan(evalStyleExample(i, r.nextLong(), size)).prompt());
         }
         return corpus;
     }
@@ -423,8 +421,7 @@ public final class GeneratorTrainer {
             int evalStyle = t == WorldTask.TEXT_TO_IMAGE ? (int) Math.round(n * o.evalStyleShare()) : 0;
             for (int i = 0; i < n; i++) {
                 Example e = i < evalStyle
-                        ? ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, r.nextLong(), o.size(),
-                                o.size()).get(0)
+                        ? evalStyleExample(i, r.nextLong(), o.size())
                         : data.example(t, r.nextLong());
                 items.add(prepare(e, vae, tokenizer, o.maxSequenceLength(), zeros));
                 done++;
@@ -485,6 +482,11 @@ public final class GeneratorTrainer {
     /** ShapesEval's text-to-image categories, whose prompt styles {@link Options#evalStyleShare} mixes in. */
     static final List<Category> T2I_CATEGORIES = List.of(Category.SINGLE_OBJECT, Category.TWO_OBJECT,
             Category.COUNTING, Category.COLORS, Category.POSITION, Category.COLOR_ATTR, Category.PLACEMENT);
+
+    /** A ShapesEval-style text-to-image example of the {@code i}-th category (cycling) from {@code seed}. */
+    static Example evalStyleExample(int i, long seed, int size) {
+        return ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, seed, size, size).get(0);
+    }
 
     /** {@link #batch(Pool, SplittableRandom, int, int, long, Options)} with every task equally likely. */
     static List<Item> batch(Pool pool, SplittableRandom r, int maxBatch, int tokenBudget, long tokensPerFrame) {
@@ -689,7 +691,7 @@ public final class GeneratorTrainer {
                                     String command, PrintStream log) {
         Path out = config.out();
         // before the pool is built: with libtorch's default pool of one thread per core, building it on a
-        // loaded machine was ~4x slower (0.45 s per text-to-image example against 0.1 s with one thread)
+        // loaded machine was ~10x slower (0.45 s per text-to-image example against 0.04 s with one thread)
         Threads.set(config.threads());
         Path tokenizerDir = out.resolve("tokenizer");
         int vocab = runTokenizer(out, 0);
@@ -717,8 +719,7 @@ public final class GeneratorTrainer {
             }
             for (int i = 0; i < HELDOUT_T2I; i++) {
                 Example e = i % 2 == 0 ? data.example(WorldTask.TEXT_TO_IMAGE, hr.nextLong())
-                        : ShapesEval.sample(T2I_CATEGORIES.get(i % T2I_CATEGORIES.size()), 1, hr.nextLong(), o.size(),
-                                o.size()).get(0);
+                        : evalStyleExample(i, hr.nextLong(), o.size());
                 heldoutT2i.add(prepare(e, vae, tokenizer, maxLength));
             }
             VacePipeline.PromptIds empty = VacePipeline.tokenize(tokenizer, List.of(""), maxLength);
@@ -759,13 +760,11 @@ public final class GeneratorTrainer {
                 }
                 return r;
             } finally {
-                for (Item it : heldout) {
-                    it.x0().close();
-                    it.control().close();
-                }
-                for (Item it : heldoutT2i) {
-                    it.x0().close();
-                    it.control().close();
+                for (List<Item> items : List.of(heldout, heldoutT2i)) {
+                    for (Item it : items) {
+                        it.x0().close();
+                        it.control().close();
+                    }
                 }
             }
         }
@@ -832,23 +831,12 @@ public final class GeneratorTrainer {
             Files.writeString(dir.resolve("transformer/config.json"), transformerJson(transformerConfig));
             saveComponent(params, "text_encoder.", dir.resolve("text_encoder/model.safetensors"), dtype);
             Files.writeString(dir.resolve("text_encoder/config.json"), textJson(textConfig));
-            Files.createDirectories(dir.resolve("tokenizer"));
-            try (var files = Files.list(config.out().resolve("tokenizer"))) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, dir.resolve("tokenizer").resolve(f.getFileName()),
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            copyFiles(config.out().resolve("tokenizer"), dir.resolve("tokenizer"));
             Files.createDirectories(dir.resolve("scheduler"));
             Files.writeString(dir.resolve("scheduler/scheduler_config.json"), schedulerJson(o.flowShift()));
             Path vae = dir.resolve("vae");
             if (!vae.toAbsolutePath().normalize().equals(vaeDir.toAbsolutePath().normalize())) {
-                Files.createDirectories(vae);
-                try (var files = Files.list(vaeDir)) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, vae.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
+                copyFiles(vaeDir, vae);
             }
             Files.writeString(dir.resolve("model_index.json"), modelIndex());
             Files.writeString(dir.resolve("unison.json"), runDefaults(o));
@@ -916,6 +904,16 @@ public final class GeneratorTrainer {
         return new ModelCard.Quality("text_to_image scene match", value, n + " held-out text_to_image prompts, UniPC "
                 + CHECK_STEPS + " steps, guidance " + CHECK_GUIDANCE + ", 128×128: the detected scene equals the asked"
                 + " one (shape, colour, cell); " + objects + " objects detected in all. A quick check, not ShapesEval.");
+    }
+
+    /** Copies every file of folder {@code from} into {@code to} (created if needed), replacing what is there. */
+    private static void copyFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** What a held-out metric of {@link #train} measures, for the model card. */

@@ -43,10 +43,7 @@ public final class WorldPlanning {
                 WorldTask t = tasks[r.nextInt(tasks.length)];
                 out.add(of(DATA.example(t, r.nextLong()), "world/" + t.id()));
             } else {
-                Category c = categories[r.nextInt(categories.length)];
-                Example e = ShapesEval.sample(c, 1, r.nextLong(), DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE)
-                        .get(0);
-                out.add(of(e, "shapes-eval/" + c.name().toLowerCase(java.util.Locale.ROOT)));
+                out.addAll(shapesEval(categories[r.nextInt(categories.length)], 1, r.nextLong()));
             }
         }
         return out;
@@ -68,9 +65,7 @@ public final class WorldPlanning {
             }
         }
         for (Category c : Category.values()) {
-            for (Example e : ShapesEval.sample(c, n, r.nextLong(), DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE)) {
-                out.add(of(e, "shapes-eval/" + c.name().toLowerCase(java.util.Locale.ROOT)));
-            }
+            out.addAll(shapesEval(c, n, r.nextLong()));
         }
         return out;
     }
@@ -89,6 +84,13 @@ public final class WorldPlanning {
             out.addAll(examples(world, seed ^ 0x5EEDF00DL));
         }
         return out;
+    }
+
+    /** {@code n} ShapesEval-style requests of {@code category} from {@code seed}, as planning examples. */
+    private static List<PlanningData.Example> shapesEval(Category category, int n, long seed) {
+        String template = "shapes-eval/" + category.name().toLowerCase(java.util.Locale.ROOT);
+        return ShapesEval.sample(category, n, seed, DataGenerator.DEFAULT_SIZE, DataGenerator.DEFAULT_SIZE).stream()
+                .map(e -> of(e, template)).toList();
     }
 
     static PlanningData.Example of(Example e, String template) {
