@@ -1,9 +1,14 @@
 package ai.unison.cli;
 
+import ai.unison.diffusion.wan.AutoencoderKLWan;
 import ai.unison.plan.LmPlanner;
+import ai.unison.runtime.DType;
 import ai.unison.plan.PlannerEval;
 import ai.unison.plan.PlanningData;
+import ai.unison.train.VaeCeiling;
 import ai.unison.train.WorldPlanning;
+import ai.unison.world.Report;
+import ai.unison.world.ShapesEval;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code unison eval MODEL}: scores a shipped model on an evaluation file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model on a data file.",
-        subcommands = {EvalCommand.Planner.class, EvalShapesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.Planner.class, EvalShapesCommand.class, EvalCommand.Vae.class, CommandLine.HelpCommand.class})
 final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,6 +84,51 @@ final class EvalCommand implements Runnable {
                 }
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "vae", mixinStandardHelpOptions = true,
+            description = "Score the ground-truth targets of ShapesEval's pixel categories after a VAE's encode → decode:"
+                    + " the ceiling a perfect transformer could reach through that VAE.")
+    static final class Vae implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--vae", paramLabel = "DIR", description = "VAE component folder (default: models/wan-vace-tiny/vae)")
+        Path vae;
+
+        @Option(names = "--n", defaultValue = "8", description = "examples per category (default: ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--seed", description = "example seed (default: ShapesEval's)")
+        Long seed;
+
+        @Option(names = "--size", defaultValue = "128", paramLabel = "PX",
+                description = "canvas side, a multiple of 16 (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @picocli.CommandLine.Mixin
+        RuntimeOptions runtime = new RuntimeOptions();
+
+        @Override
+        public Integer call() {
+            if (n < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--n must be >= 1, got " + n);
+            }
+            if (size < 32 || size > 1024 || size % 16 != 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--size must be a multiple of 16 in 32..1024, got " + size);
+            }
+            Path dir = vae != null ? vae : Home.models().resolve("wan-vace-tiny/vae");
+            if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--vae " + dir + ": no config.json there");
+            }
+            org.bytedeco.pytorch.Device device = runtime.apply();
+            try (AutoencoderKLWan model = AutoencoderKLWan.load(dir, DType.FLOAT32, device)) {
+                Report r = VaeCeiling.evaluate(model, n, seed != null ? seed : ShapesEval.DEFAULT_SEED, size);
+                System.out.print(r.table());
+            }
+            return 0;
         }
     }
 }

@@ -1,5 +1,6 @@
 package ai.unison.train;
 
+import ai.unison.diffusion.wan.AutoencoderKLWanConfig;
 import ai.unison.world.WorldTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -128,7 +129,9 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         }
         TrainConfig config = train.config().build();
         var text = GeneratorTrainer.tinyTextConfig(GeneratorTrainer.runTokenizer(config.out(), merges));
-        var transformer = GeneratorTrainer.transformerConfig(16, text.dModel(), heads, headDim, layers, 4 * heads * headDim);
+        AutoencoderKLWanConfig vaeConfig = AutoencoderKLWanConfig.read(vae.resolve("config.json"));
+        var transformer = GeneratorTrainer.transformerConfig(vaeConfig.zDim(), vaeConfig.spatialFactor(), text.dModel(),
+                heads, headDim, layers, 4 * heads * headDim);
         TrainResult r = GeneratorTrainer.train(config, text, transformer, o, vae, init, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "generator exported to " + dir

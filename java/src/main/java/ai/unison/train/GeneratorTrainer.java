@@ -106,7 +106,7 @@ public final class GeneratorTrainer {
      * @param tokenBudget      transformer tokens per step (batch = budget / tokens per example, at most --batch)
      * @param checkSamples     text-to-image samples generated after export and scored with the detector (0: none)
      * @param objectWeight     extra loss weight of latent positions that differ from the background
-     *                         ({@link #objectWeights}; 0: plain MSE)
+     *                         ({@link WorldTensors#objectWeights}; 0: plain MSE)
      * @param poolSizes        pooled examples of a task where it differs from {@code imagesPerTask} /
      *                         {@code videosPerTask}
      * @param taskWeights      how often a step's batch is drawn from a task, relative to the others (absent: 1)
@@ -182,9 +182,23 @@ public final class GeneratorTrainer {
 
     public static WanTransformerConfig transformerConfig(int zDim, int textDim, int heads, int headDim, int layers,
                                                          int ffn) {
-        return new WanTransformerConfig(List.of(1, 2, 2), heads, headDim, zDim, zDim, textDim, 256, ffn, layers, true,
-                "rms_norm_across_heads", 1e-6, null, null, 1024, null, List.of(0, Math.min(2, layers - 1)),
-                2 * zDim + 64);
+        return transformerConfig(zDim, 8, textDim, heads, headDim, layers, ffn);
+    }
+
+    /**
+     * A Wan-VACE transformer over the latents of a VAE with {@code spatialFactor} (4 or 8): the patch side
+     * is 16 / spatialFactor, so one token always covers 16×16 pixels, and vace_in_channels is 2·z_dim for
+     * the inactive and reactive latents plus spatialFactor² for the folded mask.
+     */
+    public static WanTransformerConfig transformerConfig(int zDim, int spatialFactor, int textDim, int heads,
+                                                         int headDim, int layers, int ffn) {
+        if (spatialFactor != 4 && spatialFactor != 8) {
+            throw new IllegalArgumentException("VAE spatial factor " + spatialFactor + ": 4 or 8");
+        }
+        int patch = 16 / spatialFactor;
+        return new WanTransformerConfig(List.of(1, patch, patch), heads, headDim, zDim, zDim, textDim, 256, ffn, layers,
+                true, "rms_norm_across_heads", 1e-6, null, null, 1024, null, List.of(0, Math.min(2, layers - 1)),
+                2 * zDim + spatialFactor * spatialFactor);
     }
 
     /** Writes the UMT5 byte-level tokenizer (no merges) into {@code dir}. */
@@ -575,26 +589,9 @@ public final class GeneratorTrainer {
             if (o.objectWeight() == 0) {
                 return scope.keep(error.mean());
             }
-            Tensor w = objectWeights(x0, o.objectWeight());
+            Tensor w = WorldTensors.objectWeights(x0, o.objectWeight());
             return scope.keep(error.mul(w).mean().div(w.mean()));
         }
-    }
-
-    /**
-     * Per-position loss weights for latents {@code x0} [B, C, T, h, w]: 1 + {@code weight}·d/max(d), where d is
-     * the distance (over channels) of a position's latent from the example's background latent, the
-     * per-channel median over all positions (the background covers most of every world canvas). Uniform
-     * background gets weight 1, the most object-like position 1 + {@code weight}; the result is [B, 1, T, h, w]
-     * and is meant for a weighted mean (sum of w·error over sum of w), which keeps the loss's scale.
-     */
-    static Tensor objectWeights(Tensor x0, double weight) {
-        long[] shape = Torch.shape(x0);
-        Tensor flat = x0.flatten(2, -1);
-        Tensor background = flat.median(2, true).get0();
-        Tensor d = flat.sub(background).square().sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt();
-        Tensor relative = d.div(d.amax(new long[]{2}, true).clamp_min(Torch.scalar(1e-6)));
-        return relative.mul(Torch.scalar(weight)).add(Torch.scalar(1))
-                .reshape(shape[0], 1, shape[2], shape[3], shape[4]);
     }
 
     /** The UniPC flow schedule's shift applied to u in [0, 1): shift·u / (1 + (shift − 1)·u). */
@@ -707,9 +704,15 @@ public final class GeneratorTrainer {
         List<Item> heldoutT2i = new ArrayList<>();
         try (Tokenizer tokenizer = Tokenizer.load(tokenizerDir);
              AutoencoderKLWan vae = AutoencoderKLWan.load(vaeDir, DType.FLOAT32, new Device("cpu"))) {
+            int sf = vae.config().spatialFactor();
             if (vae.config().zDim() != transformerConfig.inChannels()) {
                 throw new IllegalArgumentException("VAE z_dim " + vae.config().zDim() + " but transformer in_channels "
                         + transformerConfig.inChannels());
+            }
+            if (transformerConfig.vaceInChannels() != 2 * vae.config().zDim() + sf * sf) {
+                throw new IllegalArgumentException("VAE " + vaeDir + " (z_dim " + vae.config().zDim() + ", spatial factor "
+                        + sf + ") needs vace_in_channels " + (2 * vae.config().zDim() + sf * sf)
+                        + " but the transformer has " + transformerConfig.vaceInChannels());
             }
             pool = pool(out.resolve("pool.safetensors"), data, o, Trainer.stepSeed(config.seed(), -1), vae, tokenizer,
                     log);
@@ -723,8 +726,8 @@ public final class GeneratorTrainer {
                 heldoutT2i.add(prepare(e, vae, tokenizer, maxLength));
             }
             VacePipeline.PromptIds empty = VacePipeline.tokenize(tokenizer, List.of(""), maxLength);
-            long tokensPerFrame = (long) (o.size() / vae.config().spatialFactor() / 2) * (o.size()
-                    / vae.config().spatialFactor() / 2);
+            long tokensPerFrame = (long) (o.size() / sf / transformerConfig.patchSize().get(1)) * (o.size()
+                    / sf / transformerConfig.patchSize().get(2));
             try (Pool p = pool; Parameters params = new Parameters(); Rng init = new Rng(config.seed());
                  Weights root = params.weights(init, init())) {
                 UMT5EncoderModel text = new UMT5EncoderModel(root.prefix("text_encoder."), textConfig);
@@ -947,6 +950,20 @@ public final class GeneratorTrainer {
             quality.add(new ModelCard.Quality("VAE PSNR, clips", String.format(Locale.ROOT, "%.2f dB",
                     vae.path("psnr_clip_db").asDouble()), "the same over every frame of " + vae.path("eval_clips").asInt()
                     + " held-out clips of " + vae.path("eval_clip_frames").asInt() + " frames"));
+            JsonNode ceiling = vae.path("shapes_ceiling");
+            if (ceiling.has("overall")) {
+                StringBuilder per = new StringBuilder();
+                ceiling.fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("overall")) {
+                        per.append(per.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                                .append(String.format(Locale.ROOT, "%.2f", e.getValue().asDouble()));
+                    }
+                });
+                quality.add(new ModelCard.Quality("VAE ShapesEval ceiling", String.format(Locale.ROOT, "%.3f",
+                        ceiling.get("overall").asDouble()), "ShapesEval of the ground-truth targets after encode → decode ("
+                        + vae.path("shapes_ceiling_count").asInt() + " per pixel category; `./unison eval vae`): what a"
+                        + " perfect transformer could score through this VAE; " + per));
+            }
         }
         new TreeMap<>(r.metrics()).forEach((k, v) -> quality.add(new ModelCard.Quality(k,
                 String.format(Locale.ROOT, "%.4f", v), metricNote(k))));

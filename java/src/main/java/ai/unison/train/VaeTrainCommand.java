@@ -33,6 +33,10 @@ public final class VaeTrainCommand implements Callable<Integer> {
     @Option(names = "--z-dim", paramLabel = "N", description = "latent channels (default: ${DEFAULT-VALUE})")
     int zDim = 16;
 
+    @Option(names = "--spatial-factor", paramLabel = "F",
+            description = "spatial compression, 8 (Wan2.1's layout) or 4 (one level fewer) (default: ${DEFAULT-VALUE})")
+    int spatialFactor = 8;
+
     @Option(names = "--clip-crop", paramLabel = "PX", description = "side of a clip window's random crop (default: ${DEFAULT-VALUE})")
     int clipCrop = VaeTrainer.Options.defaults().clipCrop();
 
@@ -41,6 +45,10 @@ public final class VaeTrainCommand implements Callable<Integer> {
 
     @Option(names = "--kl", paramLabel = "W", description = "KL weight (default: ${DEFAULT-VALUE})")
     double kl = VaeTrainer.Options.defaults().klWeight();
+
+    @Option(names = "--object-weight", paramLabel = "W",
+            description = "extra reconstruction weight of object pixels, 0 for a plain mean (default: ${DEFAULT-VALUE})")
+    double objectWeight = VaeTrainer.Options.defaults().objectWeight();
 
     @Option(names = "--eval-every", paramLabel = "N", description = "steps between PSNR evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 250;
@@ -52,8 +60,8 @@ public final class VaeTrainCommand implements Callable<Integer> {
                         .resolve("models/wan-vace-tiny")).resolve("vae");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         VaeTrainer.Options d = VaeTrainer.Options.defaults();
-        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, d.maxClipK(), kl);
-        TrainResult r = VaeTrainer.train(train.config().build(), VaeTrainer.config(baseDim, zDim, 1), o, dir,
+        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, d.maxClipK(), kl, objectWeight);
+        TrainResult r = VaeTrainer.train(train.config().build(), VaeTrainer.config(baseDim, zDim, 1, spatialFactor), o, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "VAE exported to " + dir : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

@@ -11,6 +11,8 @@ import ai.unison.world.DataGenerator;
 import ai.unison.world.Example;
 import ai.unison.world.Frame;
 import ai.unison.world.Media;
+import ai.unison.world.Report;
+import ai.unison.world.ShapesEval;
 import ai.unison.world.WorldTask;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,10 +74,19 @@ public final class VaeTrainer {
      * @param clipCrop       side of the random spatial crop of a clip window (a multiple of 8, at most size)
      * @param maxClipK       clip windows have 1 + 4k frames, k uniform in 1..maxClipK
      * @param klWeight       weight of the mean KL term
+     * @param objectWeight   extra reconstruction weight of object pixels ({@link WorldTensors#objectWeights}; 0: plain
+     *                       mean): without it the gray background dominates the loss and colours are learnt last
      */
-    public record Options(int size, double imageFraction, int clipCrop, int maxClipK, double klWeight) {
+    public record Options(int size, double imageFraction, int clipCrop, int maxClipK, double klWeight,
+                          double objectWeight) {
+        public Options {
+            if (objectWeight < 0) {
+                throw new IllegalArgumentException("object weight must be >= 0, got " + objectWeight);
+            }
+        }
+
         public static Options defaults() {
-            return new Options(128, 0.5, 64, 2, 1e-4);
+            return new Options(128, 0.5, 64, 2, 1e-4, 8.0);
         }
     }
 
@@ -87,10 +98,33 @@ public final class VaeTrainer {
         return config(16, 16, 1);
     }
 
-    /** A Wan2.1-layout VAE config with neutral latent statistics (zero mean, unit std). */
+    /** A Wan2.1-layout VAE config (8× space, 4× time) with neutral latent statistics (zero mean, unit std). */
     public static AutoencoderKLWanConfig config(int baseDim, int zDim, int resBlocks) {
-        return withStats(new AutoencoderKLWanConfig(baseDim, null, zDim, List.of(1, 2, 4, 4), resBlocks, List.of(),
-                List.of(false, true, true), null, null, false, 3, 3, null), Collections.nCopies(zDim, 0.0),
+        return config(baseDim, zDim, resBlocks, 8);
+    }
+
+    /**
+     * A Wan2.1-layout VAE config with neutral latent statistics. {@code spatialFactor} 8 is Wan2.1's
+     * layout (dim_mult [1, 2, 4, 4], temperal_downsample [false, true, true]); 4 drops the lowest level
+     * (dim_mult [1, 2, 4], temperal_downsample [true, true]), so time is still compressed 4× while each
+     * latent pixel covers 4×4 pixels instead of 8×8.
+     */
+    public static AutoencoderKLWanConfig config(int baseDim, int zDim, int resBlocks, int spatialFactor) {
+        List<Integer> dimMult;
+        List<Boolean> temporal;
+        switch (spatialFactor) {
+            case 8 -> {
+                dimMult = List.of(1, 2, 4, 4);
+                temporal = List.of(false, true, true);
+            }
+            case 4 -> {
+                dimMult = List.of(1, 2, 4);
+                temporal = List.of(true, true);
+            }
+            default -> throw new IllegalArgumentException("spatial factor " + spatialFactor + ": 4 or 8");
+        }
+        return withStats(new AutoencoderKLWanConfig(baseDim, null, zDim, dimMult, resBlocks, List.of(),
+                temporal, null, null, false, 3, 3, null), Collections.nCopies(zDim, 0.0),
                 Collections.nCopies(zDim, 1.0));
     }
 
@@ -163,11 +197,12 @@ public final class VaeTrainer {
 
     /**
      * The training loss of {@code vae} on {@code video}: L1 + L2 between the input and the decoder's
-     * unclamped reconstruction of the posterior mean (the latent every pipeline uses), plus
+     * unclamped reconstruction of the posterior mean (the latent every pipeline uses), a mean weighted by
+     * {@link WorldTensors#objectWeights} when {@code objectWeight} > 0, plus
      * {@code klWeight} × the mean squared latent (the KL's mean term; the log-variance head is unused, so it
      * is not trained: sampling through it let one bad step blow it past its clamp, where no gradient flows).
      */
-    static Tensor loss(AutoencoderKLWan vae, Tensor video, Rng rng, double klWeight) {
+    static Tensor loss(AutoencoderKLWan vae, Tensor video, Rng rng, double klWeight, double objectWeight) {
         try (NativeScope scope = NativeScope.open()) {
             Tensor mean = vae.encodeMoments(video).narrow(1, 0, vae.config().zDim());
             Tensor[] pre = new Tensor[1];
@@ -179,7 +214,14 @@ public final class VaeTrainer {
             Tensor recon = pre[0];
             try {
                 Tensor diff = recon.sub(video);
-                Tensor l = diff.abs().mean().add(diff.square().mean());
+                Tensor error = diff.abs().add(diff.square());
+                Tensor l;
+                if (objectWeight > 0) {
+                    Tensor w = WorldTensors.objectWeights(video, objectWeight);
+                    l = error.mul(w).mean().div(w.mean());
+                } else {
+                    l = error.mean();
+                }
                 return scope.keep(l.add(mean.square().mean().mul(Torch.scalar(0.5 * klWeight))));
             } finally {
                 recon.close();
@@ -222,10 +264,7 @@ public final class VaeTrainer {
         double sum = 0;
         int n = 0;
         for (List<Frame> frames : items) {
-            List<Frame> out;
-            try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
-                out = WorldTensors.toFrames(vae.decode(vae.encode(WorldTensors.video(frames)).mean()));
-            }
+            List<Frame> out = WorldTensors.frames(VaeCeiling.reconstruct(vae, new Media.Video(frames)));
             for (int i = 0; i < frames.size(); i++) {
                 sum += Math.min(60, Frame.psnr(frames.get(i), out.get(i)));
                 n++;
@@ -301,7 +340,7 @@ public final class VaeTrainer {
                         SplittableRandom sr = new SplittableRandom(Trainer.stepSeed(config.seed(), step));
                         Tensor video = sr.nextDouble() < o.imageFraction() ? imageBatch(data, sr, config.batch())
                                 : clipWindow(data, sr, o);
-                        return loss(vae, video, rng, o.klWeight());
+                        return loss(vae, video, rng, o.klWeight(), o.objectWeight());
                     });
             if (r.finished() && export != null) {
                 export(params, vae, vaeConfig, data, export, exportDType, r, config, o, command, info, log);
@@ -321,8 +360,11 @@ public final class VaeTrainer {
     }
 
     /** Measured quality of an exported VAE, for the generator's model card. */
-    public record Quality(double psnrImage, double psnrClip, int images, int clips, int clipFrames) {
+    public record Quality(double psnrImage, double psnrClip, int images, int clips, int clipFrames, Report ceiling) {
     }
+
+    /** Examples per category of the ShapesEval ceiling measured at export ({@link VaeCeiling}). */
+    static final int CEILING_COUNT = 4;
 
     private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig,
                                DataGenerator data, Path dir, DType dtype, TrainResult r, TrainConfig config,
@@ -339,13 +381,15 @@ public final class VaeTrainer {
         }
         Heldout eval = Heldout.of(data, 64, 10, 25, EVAL_SEED + 2);
         Map<String, Double> q;
+        Report ceiling;
         try (AutoencoderKLWan shipped = AutoencoderKLWan.load(dir, DType.FLOAT32, new org.bytedeco.pytorch.Device("cpu"))) {
             q = psnr(shipped, eval);
+            ceiling = VaeCeiling.evaluate(shipped, CEILING_COUNT, ShapesEval.DEFAULT_SEED, o.size());
         }
-        log.printf(Locale.ROOT, "exported VAE to %s: PSNR images %.2f dB, clips %.2f dB%n", dir, q.get("psnr_image"),
-                q.get("psnr_clip"));
-        writeQuality(dir, new Quality(q.get("psnr_image"), q.get("psnr_clip"), 64, 10, 25), r, config, o, command,
-                params.count(), dtype, info);
+        log.printf(Locale.ROOT, "exported VAE to %s: PSNR images %.2f dB, clips %.2f dB; ShapesEval ceiling %.3f%n", dir,
+                q.get("psnr_image"), q.get("psnr_clip"), ceiling.overall());
+        writeQuality(dir, new Quality(q.get("psnr_image"), q.get("psnr_clip"), 64, 10, 25, ceiling), r, config, o,
+                command, params.count(), dtype, info);
     }
 
     /** The diffusers config.json of a VAE config. */
@@ -383,6 +427,10 @@ public final class VaeTrainer {
         n.put("eval_images", q.images());
         n.put("eval_clips", q.clips());
         n.put("eval_clip_frames", q.clipFrames());
+        ObjectNode c = n.putObject("shapes_ceiling");
+        q.ceiling().means().forEach((cat, v) -> c.put(cat.id(), round(v)));
+        c.put("overall", round(q.ceiling().overall()));
+        n.put("shapes_ceiling_count", q.ceiling().counts().values().iterator().next());
         n.put("parameters", parameters);
         n.put("dtype", dtype.name().toLowerCase(Locale.ROOT));
         n.put("steps", r.step());

@@ -5,6 +5,7 @@ import ai.unison.runtime.Torch;
 import ai.unison.world.Frame;
 import ai.unison.world.Media;
 import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -66,5 +67,24 @@ final class WorldTensors {
             out.add(Frame.fromBytes(w, h, one));
         }
         return out;
+    }
+
+    /**
+     * Per-position loss weights for latents or pixels {@code x0} [B, C, T, h, w]: 1 + {@code weight}·d/max(d), where d is
+     * the distance (over channels) of a position's latent from the example's background, the
+     * per-channel median over all positions (the background covers most of every world canvas). The
+     * generator weighs its flow loss with it and the VAE its reconstruction loss, so that the few object
+     * positions, which carry every colour and shape, are not drowned by the background. Uniform
+     * background gets weight 1, the most object-like position 1 + {@code weight}; the result is [B, 1, T, h, w]
+     * and is meant for a weighted mean (sum of w·error over sum of w), which keeps the loss's scale.
+     */
+    static Tensor objectWeights(Tensor x0, double weight) {
+        long[] shape = Torch.shape(x0);
+        Tensor flat = x0.flatten(2, -1);
+        Tensor background = flat.median(2, true).get0();
+        Tensor d = flat.sub(background).square().sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt();
+        Tensor relative = d.div(d.amax(new long[]{2}, true).clamp_min(Torch.scalar(1e-6)));
+        return relative.mul(Torch.scalar(weight)).add(Torch.scalar(1))
+                .reshape(shape[0], 1, shape[2], shape[3], shape[4]);
     }
 }

@@ -78,7 +78,7 @@ class GeneratorTrainerTest {
             }
             v[5] = 0.5f + 4f;
             v[10] = 0.5f + 2f;
-            Tensor w = GeneratorTrainer.objectWeights(Torch.fromFloats(v, 1, 2, 1, 4, 4), 3.0);
+            Tensor w = WorldTensors.objectWeights(Torch.fromFloats(v, 1, 2, 1, 4, 4), 3.0);
             assertArrayEquals(new long[]{1, 1, 1, 4, 4}, Torch.shape(w));
             float[] got = Torch.toFloats(w);
             assertEquals(4.0, got[5], 1e-5);
@@ -241,5 +241,22 @@ class GeneratorTrainerTest {
         }
         assertThrows(IllegalArgumentException.class, () -> GeneratorTrainer.train(config("bpe", 1).build(), TEXT,
                 TRANSFORMER, OPTIONS, vaeDir, null, DType.FLOAT32, 100, "test", QUIET), "vocabulary mismatch");
+    }
+
+    @Test
+    void aFourTimesVaeGetsFourByFourPatchesAndAMismatchIsNamed() {
+        WanTransformerConfig t4 = GeneratorTrainer.transformerConfig(4, 4, 16, 2, 12, 2, 48);
+        assertEquals(List.of(1, 4, 4), t4.patchSize());
+        assertEquals(2 * 4 + 16, t4.vaceInChannels());
+        assertEquals(List.of(1, 2, 2), TRANSFORMER.patchSize());
+        assertEquals(2 * 4 + 64, TRANSFORMER.vaceInChannels());
+        Path vae4 = dir.resolve("vae4");
+        AutoencoderKLWan.writeRandom(VaeTrainer.config(4, 4, 1, 4), vae4, 7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeneratorTrainer.train(
+                config("mismatch", 1).build(), TEXT, TRANSFORMER, OPTIONS, vae4, null, DType.FLOAT32, 100, "test", QUIET));
+        assertTrue(e.getMessage().contains("vace_in_channels 24"), e.getMessage());
+        TrainResult r = GeneratorTrainer.train(config("four", 2).build(), TEXT, t4, OPTIONS, vae4, null, DType.FLOAT32,
+                100, "test", QUIET);
+        assertTrue(r.finished());
     }
 }

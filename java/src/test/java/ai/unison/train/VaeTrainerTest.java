@@ -27,7 +27,7 @@ class VaeTrainerTest {
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     /** A micro VAE on a 32×32 world: base_dim 4, z_dim 4. */
     static final AutoencoderKLWanConfig MICRO = VaeTrainer.config(4, 4, 1);
-    static final VaeTrainer.Options OPTIONS = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4);
+    static final VaeTrainer.Options OPTIONS = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4, 8.0);
 
     @TempDir
     Path dir;
@@ -66,6 +66,10 @@ class VaeTrainerTest {
         assertEquals(4, c.zDim());
         assertFalse(c.latentsStd().contains(1.0), "measured latents_std: " + c.latentsStd());
         assertTrue(Files.isRegularFile(export.resolve(VaeTrainer.TRAINING_RECORD)));
+        com.fasterxml.jackson.databind.JsonNode record = ai.unison.io.Json.readTree(export.resolve(VaeTrainer.TRAINING_RECORD));
+        double ceiling = record.path("shapes_ceiling").path("overall").asDouble(-1);
+        assertTrue(ceiling >= 0 && ceiling <= 1, record.toString());
+        assertEquals(VaeCeiling.CATEGORIES.size() + 1, record.path("shapes_ceiling").size());
         try (AutoencoderKLWan vae = AutoencoderKLWan.load(export, DType.FLOAT32, new Device("cpu"))) {
             assertEquals(4, vae.config().baseDim());
         }
@@ -83,5 +87,31 @@ class VaeTrainerTest {
         assertEquals(a.keySet(), b.keySet());
         a.forEach((n, v) -> assertArrayEquals(v, b.get(n), n));
         assertEquals(TrainRuns.losses(dir.resolve("straight")), TrainRuns.losses(dir.resolve("cut")));
+    }
+
+    @Test
+    void spatialFactorFourDropsOneLevelAndKeepsTimeCompressedFourTimes() {
+        AutoencoderKLWanConfig c = VaeTrainer.config(4, 4, 1, 4);
+        assertEquals(4, c.spatialFactor());
+        assertEquals(4, c.temporalFactor());
+        assertEquals(List.of(1, 2, 4), c.dimMult());
+        assertEquals(8, VaeTrainer.config(4, 4, 1).spatialFactor());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> VaeTrainer.config(4, 4, 1, 2));
+        Path folder = dir.resolve("vae4");
+        AutoencoderKLWan.writeRandom(c, folder, 3);
+        DataGenerator data = new DataGenerator(32, 32, List.of(1));
+        try (AutoencoderKLWan vae = AutoencoderKLWan.load(folder, DType.FLOAT32, new Device("cpu"))) {
+            ai.unison.world.Media image = data.example(ai.unison.world.WorldTask.TEXT_TO_IMAGE, 1).target();
+            ai.unison.world.Media back = VaeCeiling.reconstruct(vae, image);
+            assertTrue(back instanceof ai.unison.world.Media.Image);
+            assertEquals(32, WorldTensors.frames(back).get(0).width());
+            ai.unison.world.Media clip = data.example(ai.unison.world.WorldTask.TEXT_TO_VIDEO, 2).target();
+            assertEquals(WorldTensors.frames(clip).size(), WorldTensors.frames(VaeCeiling.reconstruct(vae, clip)).size());
+            try (ai.unison.runtime.NativeScope scope = ai.unison.runtime.NativeScope.open();
+                 org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+                long[] z = Torch.shape(vae.encode(WorldTensors.video(WorldTensors.frames(clip))).mean());
+                assertArrayEquals(new long[]{1, 4, 7, 8, 8}, z, "25 frames of 32×32 → 7 latent frames of 8×8");
+            }
+        }
     }
 }
