@@ -40,6 +40,10 @@ public final class VaeTrainCommand implements Callable<Integer> {
     @Option(names = "--clip-crop", paramLabel = "PX", description = "side of a clip window's random crop (default: ${DEFAULT-VALUE})")
     int clipCrop = VaeTrainer.Options.defaults().clipCrop();
 
+    @Option(names = "--max-clip-k", paramLabel = "K",
+            description = "clip windows have 1 + 4k frames, k uniform in 1..K (default: ${DEFAULT-VALUE})")
+    int maxClipK = VaeTrainer.Options.defaults().maxClipK();
+
     @Option(names = "--image-fraction", paramLabel = "P", description = "share of image steps (default: ${DEFAULT-VALUE})")
     double imageFraction = VaeTrainer.Options.defaults().imageFraction();
 
@@ -60,7 +64,7 @@ public final class VaeTrainCommand implements Callable<Integer> {
                         .resolve("models/wan-vace-tiny")).resolve("vae");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         VaeTrainer.Options d = VaeTrainer.Options.defaults();
-        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, d.maxClipK(), kl, objectWeight);
+        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, maxClipK, kl, objectWeight);
         TrainResult r = VaeTrainer.train(train.config().build(), VaeTrainer.config(baseDim, zDim, 1, spatialFactor), o, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "VAE exported to " + dir : "stopped at step " + r.step() + "; continue with --resume");

@@ -80,6 +80,9 @@ public final class VaeTrainer {
     public record Options(int size, double imageFraction, int clipCrop, int maxClipK, double klWeight,
                           double objectWeight) {
         public Options {
+            if (maxClipK < 1) {
+                throw new IllegalArgumentException("clip windows need k >= 1 (1 + 4k frames), got " + maxClipK);
+            }
             if (objectWeight < 0) {
                 throw new IllegalArgumentException("object weight must be >= 0, got " + objectWeight);
             }
