@@ -35,14 +35,15 @@ import org.junit.jupiter.api.Test;
  * {@link #MIN_ROUTED} of the twelve must complete and be planned as their task (a floor a little under
  * what the shipped planner measured), so a regression in planning, routing or the engine fails here.
  * The detector (and, for answers, ShapesEval's answer check) must then pass at least {@link #MIN_PASSED}
- * of them: measured 3 on these seeds (the text and video questions and the image edit, whose VACE output
- * keeps the unmasked scene); the other generations score 0, as on ShapesEval.
+ * of them: measured 2 on these seeds with the generator of 2026-11-22 (the text and video questions; at
+ * four denoising steps no generation passes — the previous generator's image edit did); the generations
+ * score 0, as almost all do on ShapesEval.
  */
 class ShippedModelsEndToEndTest {
     static final int STEPS = 4;
     /** Of twelve, the requests that must complete planned as their task (the shipped planner: 12 on these seeds). */
     static final int MIN_ROUTED = 11;
-    /** Of twelve, the requests whose output must pass the world's check (score ≥ 0.5; measured 3). */
+    /** Of twelve, the requests whose output must pass the world's check (score ≥ 0.5; measured 2). */
     static final int MIN_PASSED = 2;
 
     static Unison unison;
