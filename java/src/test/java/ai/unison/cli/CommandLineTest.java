@@ -1,8 +1,5 @@
 package ai.unison.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,27 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real command line, without models: clear errors naming what is missing, never a stack trace. */
 class CommandLineTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run main(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static MainRun main(String... args) {
+        return MainRun.of(args);
     }
 
     @Test
     void theBareFormRunsTheRequestAndNamesTheMissingModels(@TempDir Path dir) {
-        Run r = main("make a video of a red circle", "--models", dir.resolve("models").toString());
+        MainRun r = main("make a video of a red circle", "--models", dir.resolve("models").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("error: cannot open the engine: there is no models folder at " + dir.resolve("models")
                 + "; it needs the planner (a folder with config.json whose \"architectures\" names "
@@ -45,7 +28,7 @@ class CommandLineTest {
 
     @Test
     void anEmptyModelsFolderIsNamedWithWhatItHolds(@TempDir Path dir) {
-        Run r = main("run", "what is this?", "--models", dir.toString());
+        MainRun r = main("run", "what is this?", "--models", dir.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("the models folder " + dir + " lacks the planner"), r.err());
         assertTrue(r.err().contains("it holds no models"), r.err());
@@ -54,17 +37,17 @@ class CommandLineTest {
     @Test
     void batchWithoutModelsFailsTheSameWay(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("r.jsonl"), List.of("{\"id\": \"a\", \"request\": \"an image\"}"));
-        Run r = main("batch", file.toString(), "--out", dir.resolve("out").toString(), "--models", dir.resolve("none").toString());
+        MainRun r = main("batch", file.toString(), "--out", dir.resolve("out").toString(), "--models", dir.resolve("none").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("error: cannot open the engine: there is no models folder"), r.err());
     }
 
     @Test
     void subcommandsAndOptionsAreNotTakenForRequests() {
-        Run help = main("--help");
+        MainRun help = main("--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("run") && help.out().contains("batch"), help.out());
-        Run runHelp = main("run", "--help");
+        MainRun runHelp = main("run", "--help");
         assertEquals(0, runHelp.code());
         assertTrue(runHelp.out().contains("--attach=FILE"), runHelp.out());
     }

@@ -6,9 +6,6 @@ import ai.unison.train.VaeTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,29 +15,16 @@ class EvalVaeCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.execute(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static MainRun run(String... args) {
+        return MainRun.of(args);
     }
 
     @Test
     void printsOneRowPerPixelCategoryAndTheOverallMean() {
         Path vae = dir.resolve("vae");
         AutoencoderKLWan.writeRandom(VaeTrainer.config(4, 4, 1, 4), vae, 1);
-        Run r = run("eval", "vae", "--vae", vae.toString(), "--n", "1", "--size", "32", "--threads", "1");
-        assertEquals(0, r.exit(), r.err());
+        MainRun r = run("eval", "vae", "--vae", vae.toString(), "--n", "1", "--size", "32", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1 + VaeCeiling.CATEGORIES.size() + 1, lines.length, r.out());
         assertTrue(lines[1].startsWith("single_object"), r.out());
@@ -50,15 +34,15 @@ class EvalVaeCommandTest {
 
     @Test
     void anOddSizeIsAUsageError() {
-        Run r = run("eval", "vae", "--size", "100");
-        assertEquals(2, r.exit());
+        MainRun r = run("eval", "vae", "--size", "100");
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("--size") && r.err().contains("100"), r.err());
     }
 
     @Test
     void aFolderWithoutAConfigIsNamed() {
-        Run r = run("eval", "vae", "--vae", dir.resolve("absent").toString());
-        assertEquals(2, r.exit());
+        MainRun r = run("eval", "vae", "--vae", dir.resolve("absent").toString());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("absent") && r.err().contains("config.json"), r.err());
     }
 }

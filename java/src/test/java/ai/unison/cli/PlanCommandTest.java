@@ -11,9 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,28 +31,14 @@ class PlanCommandTest {
         PlannerTrainer.writeTokenizer(model);
     }
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static MainRun run(String... args) {
+        return MainRun.of(args);
     }
 
     @Test
     void printsExactlyOnePlanJsonObject() {
-        Run r = run("plan", "make ###x.png### blue", "--attach", "clip.mp4", "--planner", model.toString(), "--threads", "1");
-        assertEquals(0, r.exit(), r.err());
+        MainRun r = run("plan", "make ###x.png### blue", "--attach", "clip.mp4", "--planner", model.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
         assertEquals(1, lines.length, r.out());
         Plan plan = Plan.fromJson(lines[0]);
@@ -65,8 +48,8 @@ class PlanCommandTest {
 
     @Test
     void missingModelIsOneClearErrorLine() {
-        Run r = run("plan", "draw a cat", "--planner", dir.resolve("absent").toString());
-        assertEquals(1, r.exit());
+        MainRun r = run("plan", "draw a cat", "--planner", dir.resolve("absent").toString());
+        assertEquals(1, r.code());
         assertEquals("", r.out());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
         assertTrue(r.err().startsWith("error: no planner model in "), r.err());
@@ -74,8 +57,8 @@ class PlanCommandTest {
 
     @Test
     void badRequestIsACleanError() {
-        Run r = run("plan", "draw <CFI>", "--planner", model.toString());
-        assertEquals(1, r.exit());
+        MainRun r = run("plan", "draw <CFI>", "--planner", model.toString());
+        assertEquals(1, r.code());
         assertEquals("", r.out());
         assertTrue(r.err().contains("reserved token <CFI>"), r.err());
     }
@@ -89,8 +72,8 @@ class PlanCommandTest {
                 "{\"request\":\"edit this\",\"attachments\":[\"a.png\",\"b.mp4\"]}",
                 "{\"attachments\":[]}",
                 "{\"request\":\"a video of ###c.gif###\"}") + "\n");
-        Run r = run("plan", "--jsonl", in.toString(), "--planner", model.toString(), "--threads", "1");
-        assertEquals(0, r.exit(), r.err());
+        MainRun r = run("plan", "--jsonl", in.toString(), "--planner", model.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.err());
         String[] lines = r.out().split("\n");
         assertEquals(5, lines.length, r.out());
         ObjectMapper json = new ObjectMapper();

@@ -1,6 +1,6 @@
 package ai.unison.lm;
 
-import ai.unison.cli.Main;
+import ai.unison.cli.MainRun;
 import ai.unison.io.SafetensorsFile;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
@@ -8,9 +8,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,23 +19,8 @@ class LmCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static MainRun run(String... args) {
+        return MainRun.of(args);
     }
 
     private static Path fixture() {
@@ -49,7 +31,7 @@ class LmCommandTest {
 
     @Test
     void generatePrintsTheGreedyContinuationOfIds() {
-        Run r = run("lm", "generate", "--model", fixture().toString(), "--ids", "170,213,133,291,247,358,341,418",
+        MainRun r = run("lm", "generate", "--model", fixture().toString(), "--ids", "170,213,133,291,247,358,341,418",
                 "--max-new-tokens", "16", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         assertEquals("7,25,405,389,376,187,387,389,341,226,226,226,226,261,3,25", r.out().trim());
@@ -60,8 +42,8 @@ class LmCommandTest {
     void generateWithTheSameSeedPrintsTheSameSample() {
         String[] args = {"lm", "generate", "--model", fixture().toString(), "--ids", "5,6,7", "--temperature", "1.1",
             "--top-k", "50", "--seed", "3", "--max-new-tokens", "6"};
-        Run a = run(args);
-        Run b = run(args);
+        MainRun a = run(args);
+        MainRun b = run(args);
         assertEquals(0, a.code(), a.err());
         assertEquals(a.out(), b.out());
         assertTrue(a.err().contains("seed 3"), a.err());
@@ -69,13 +51,13 @@ class LmCommandTest {
 
     @Test
     void generateRejectsBadInputWithTheValue() {
-        Run ids = run("lm", "generate", "--model", fixture().toString(), "--ids", "1,512");
+        MainRun ids = run("lm", "generate", "--model", fixture().toString(), "--ids", "1,512");
         assertEquals(1, ids.code());
         assertTrue(ids.err().contains("token id 512 at prompt position 1 is outside the vocabulary [0, 512)"), ids.err());
-        Run zero = run("lm", "generate", "--model", fixture().toString(), "--ids", "1", "--max-new-tokens", "0");
+        MainRun zero = run("lm", "generate", "--model", fixture().toString(), "--ids", "1", "--max-new-tokens", "0");
         assertEquals(1, zero.code());
         assertTrue(zero.err().contains("max new tokens must be at least 1, got 0"), zero.err());
-        Run text = run("lm", "generate", "--model", fixture().toString(), "--prompt", "hello");
+        MainRun text = run("lm", "generate", "--model", fixture().toString(), "--prompt", "hello");
         assertEquals(1, text.code());
         assertTrue(text.err().contains("tokenizer.json"), text.err());
     }
@@ -83,7 +65,7 @@ class LmCommandTest {
     @Test
     void logitsWritesAPaddedBatchWhoseRowsMatchUnpaddedRuns() {
         Path out = tmp.resolve("logits.safetensors");
-        Run r = run("lm", "logits", "--model", fixture().toString(), "--ids", "240,153,493,438", "--ids", "256,490",
+        MainRun r = run("lm", "logits", "--model", fixture().toString(), "--ids", "240,153,493,438", "--ids", "256,490",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         try (SafetensorsFile f = SafetensorsFile.open(out); NativeScope scope = NativeScope.open();
@@ -110,7 +92,7 @@ class LmCommandTest {
         for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
             java.nio.file.Files.copy(tokenizer.resolve(f), model.resolve(f));
         }
-        Run r = run("lm", "generate", "--model", model.toString(), "--prompt", "Hello", "--chat",
+        MainRun r = run("lm", "generate", "--model", model.toString(), "--prompt", "Hello", "--chat",
                 "--max-new-tokens", "4", "--temperature", "0.7", "--seed", "1");
         assertEquals(0, r.code(), r.err());
         long promptTokens;
