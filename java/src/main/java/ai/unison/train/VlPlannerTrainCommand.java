@@ -33,6 +33,12 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                     + " (training seeds) instead of the templates (default: ${DEFAULT-VALUE})")
     double worldShare = 0;
 
+    @Option(names = "--min-pixels", paramLabel = "N",
+            description = "the image processor's min_pixels: smaller images are upscaled to this area before patching"
+                    + " (50176 turns the world's 128x128 images into 224x224, 8x8 merged tokens); default: the --init"
+                    + " model's, else 3136")
+    int minPixels;
+
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -53,8 +59,12 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
         if (!(worldShare >= 0 && worldShare <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--world-share must be in [0, 1], got " + worldShare);
         }
+        if (minPixels < 0 || minPixels > 200_704) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--min-pixels must be 0 (the default) to 200704 (max_pixels), got "
+                    + minPixels);
+        }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, to, train.exportDType(), evalEvery,
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, to, train.exportDType(), evalEvery,
                 evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

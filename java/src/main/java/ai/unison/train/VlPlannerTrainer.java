@@ -53,8 +53,28 @@ public final class VlPlannerTrainer {
     private VlPlannerTrainer() {
     }
 
-    /** Writes the tiny VL config (the text planner's fields + M-RoPE, vision tokens, vision tower) and the processor config. */
-    static void writeConfig(Path textConfig, Path dir) {
+    /** The processor's default lower bound on an image's area (Qwen2-VL's 56×56): a 128×128 image becomes 140×140. */
+    static final int DEFAULT_MIN_PIXELS = 56 * 56;
+
+    /**
+     * The {@code min_pixels} a run uses: {@code requested} when positive, else the one of {@code init}'s
+     * {@code preprocessor_config.json} (a VL planner being continued keeps its input resolution), else
+     * {@link #DEFAULT_MIN_PIXELS}.
+     */
+    static int minPixels(Path init, int requested) {
+        if (requested > 0) {
+            return requested;
+        }
+        Path pre = init.resolve("preprocessor_config.json");
+        return Files.isRegularFile(pre) ? Json.readTree(pre).path("min_pixels").asInt(DEFAULT_MIN_PIXELS) : DEFAULT_MIN_PIXELS;
+    }
+
+    /**
+     * Writes the tiny VL config (the text planner's fields + M-RoPE, vision tokens, vision tower) and the processor
+     * config with {@code minPixels} (a larger value upscales the world's small images before patching, so that an
+     * object spans more 14-pixel patches).
+     */
+    static void writeConfig(Path textConfig, Path dir, int minPixels) {
         ObjectNode root = (ObjectNode) Json.readTree(textConfig).deepCopy();
         int hidden = root.path("hidden_size").asInt();
         int heads = root.path("num_attention_heads").asInt();
@@ -95,7 +115,7 @@ public final class VlPlannerTrainer {
         pre.put("do_convert_rgb", true);
         pre.putArray("image_mean").add(0.48145466).add(0.4578275).add(0.40821073);
         pre.putArray("image_std").add(0.26862954).add(0.26130258).add(0.27577711);
-        pre.put("min_pixels", 3136);
+        pre.put("min_pixels", minPixels);
         pre.put("max_pixels", 200704);
         pre.put("patch_size", 14);
         pre.put("merge_size", 2);
@@ -171,20 +191,22 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
-        return train(config, init, visionShare, 0, export, exportDType, evalEvery, evalSize, command, log);
+        return train(config, init, visionShare, 0, 0, export, exportDType, evalEvery, evalSize, command, log);
     }
 
     /**
      * As {@link #train(TrainConfig, Path, int, Path, DType, int, int, String, PrintStream)}, with {@code worldShare}
      * of each step's planning examples drawn from shapes-world and ShapesEval-style requests
-     * ({@link WorldPlanning#mix}).
+     * ({@link WorldPlanning#mix}), and the processor's {@code min_pixels} set to {@code minPixels} (0: see
+     * {@link #minPixels}).
      */
-    public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, Path export,
+    public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels, Path export,
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
-        writeConfig(init.resolve("config.json"), modelDir);
+        int pixels = minPixels(init, minPixels);
+        writeConfig(init.resolve("config.json"), modelDir, pixels);
         try {
             PlannerTrainer.copyTokenizer(init, modelDir);
         } catch (IOException e) {
@@ -203,6 +225,7 @@ public final class VlPlannerTrainer {
                 + vlConfig.text().numHiddenLayers() + " layers, vocab " + vlConfig.text().vocabSize() + ")");
         info.put("mrope_section", java.util.Arrays.toString(vlConfig.text().mropeSection()));
         info.put("vision", "depth 2, hidden 96, 2 heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
+        info.put("min_pixels", pixels + (pixels > DEFAULT_MIN_PIXELS ? " (small images are upscaled to this area)" : ""));
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
         if (worldShare > 0) {
             info.put("world_share", worldShare + " of the planning examples");

@@ -11,11 +11,30 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ai.unison.vision.Qwen2VLImageProcessor;
 import org.bytedeco.pytorch.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VlPlannerTrainerTest {
+    @Test
+    void minPixelsComesFromTheOptionElseTheInitModelElseQwensDefault(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("planner");
+        RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 1, 4, 2).withTiedEmbeddings(true)
+                .withMaxPositions(512), text, DType.FLOAT32, 3, 0.1);
+        assertEquals(3136, VlPlannerTrainer.minPixels(text, 0));
+        assertEquals(50176, VlPlannerTrainer.minPixels(text, 50176));
+
+        Path vl = dir.resolve("vl");
+        VlPlannerTrainer.writeConfig(text.resolve("config.json"), vl, 50176);
+        assertEquals(50176, VlPlannerTrainer.minPixels(vl, 0), "a continued VL planner keeps its input resolution");
+        assertEquals(3136, VlPlannerTrainer.minPixels(vl, 3136));
+        // the world's 128x128 images: 140x140 (10x10 patches) by default, 224x224 (16x16) upscaled
+        assertEquals(224, Qwen2VLImageProcessor.load(vl).smartResize(128, 128)[0]);
+        VlPlannerTrainer.writeConfig(text.resolve("config.json"), vl, VlPlannerTrainer.DEFAULT_MIN_PIXELS);
+        assertEquals(140, Qwen2VLImageProcessor.load(vl).smartResize(128, 128)[0]);
+    }
+
     @Test
     void turnsATextPlannerIntoAVisionPlannerThatLoadsAndSeesImages(@TempDir Path dir) {
         Path text = dir.resolve("planner");
