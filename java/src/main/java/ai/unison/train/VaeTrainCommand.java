@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,6 +55,16 @@ public final class VaeTrainCommand implements Callable<Integer> {
             description = "extra reconstruction weight of object pixels, 0 for a plain mean (default: ${DEFAULT-VALUE})")
     double objectWeight = VaeTrainer.Options.defaults().objectWeight();
 
+    @Option(names = "--decoder-from", paramLabel = "DIR",
+            description = "fine-tune only the decoder of this exported VAE (config.json + weights): the encoder is frozen,"
+                    + " so its latents, latents_mean/std and any generator trained on them stay valid")
+    Path decoderFrom;
+
+    @Option(names = "--latent-noise", paramLabel = "S",
+            description = "with --decoder-from: each example's latent gets noise of sigma x latents_std, sigma uniform"
+                    + " in [0, S] (default: ${DEFAULT-VALUE})")
+    double latentNoise = 0;
+
     @Option(names = "--eval-every", paramLabel = "N", description = "steps between PSNR evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 250;
 
@@ -64,9 +75,28 @@ public final class VaeTrainCommand implements Callable<Integer> {
                         .resolve("models/wan-vace-tiny")).resolve("vae");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         VaeTrainer.Options d = VaeTrainer.Options.defaults();
-        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, maxClipK, kl, objectWeight);
-        TrainResult r = VaeTrainer.train(train.config().build(), VaeTrainer.config(baseDim, zDim, 1, spatialFactor), o, dir,
-                train.exportDType(), evalEvery, command.strip(), System.out);
+        if (decoderFrom == null && latentNoise != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise needs --decoder-from (it trains"
+                    + " a decoder against a frozen encoder)");
+        }
+        if (!(latentNoise >= 0 && latentNoise <= 4)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise must be in [0, 4], got " + latentNoise);
+        }
+        if (decoderFrom != null) {
+            for (String fixed : List.of("--base-dim", "--z-dim", "--spatial-factor", "--kl")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), fixed + " cannot be combined with"
+                            + " --decoder-from: the architecture and encoder come from " + decoderFrom);
+                }
+            }
+        }
+        VaeTrainer.Options o = new VaeTrainer.Options(d.size(), imageFraction, clipCrop, maxClipK, kl, objectWeight,
+                latentNoise);
+        TrainResult r = decoderFrom != null
+                ? VaeTrainer.fineTuneDecoder(train.config().build(), decoderFrom, o, dir, train.exportDType(), evalEvery,
+                        command.strip(), System.out)
+                : VaeTrainer.train(train.config().build(), VaeTrainer.config(baseDim, zDim, 1, spatialFactor), o, dir,
+                        train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "VAE exported to " + dir : "stopped at step " + r.step() + "; continue with --resume");
         return 0;
     }

@@ -74,10 +74,16 @@ public final class VaeTrainer {
      * @param klWeight       weight of the mean KL term
      * @param objectWeight   extra reconstruction weight of object pixels ({@link WorldTensors#objectWeights}; 0: plain
      *                       mean): without it the gray background dominates the loss and colours are learnt last
+     * @param latentNoise    decoder fine-tuning only ({@link #fineTuneDecoder}): each example's latent gets Gaussian
+     *                       noise of σ·latents_std per channel, σ uniform in [0, latentNoise], so that the decoder
+     *                       turns slightly-off latents (a generator's) into clean shapes instead of dark specks
      */
     public record Options(int size, double imageFraction, int clipCrop, int maxClipK, double klWeight,
-                          double objectWeight) {
+                          double objectWeight, double latentNoise) {
         public Options {
+            if (!(latentNoise >= 0)) {
+                throw new IllegalArgumentException("latent noise must be >= 0, got " + latentNoise);
+            }
             if (maxClipK < 1) {
                 throw new IllegalArgumentException("clip windows need k >= 1 (1 + 4k frames), got " + maxClipK);
             }
@@ -87,7 +93,7 @@ public final class VaeTrainer {
         }
 
         public static Options defaults() {
-            return new Options(128, 0.5, 64, 2, 1e-4, 8.0);
+            return new Options(128, 0.5, 64, 2, 1e-4, 8.0, 0.0);
         }
     }
 
@@ -206,28 +212,49 @@ public final class VaeTrainer {
     static Tensor loss(AutoencoderKLWan vae, Tensor video, Rng rng, double klWeight, double objectWeight) {
         try (NativeScope scope = NativeScope.open()) {
             Tensor mean = vae.encodeMoments(video).narrow(1, 0, vae.config().zDim());
-            Tensor[] pre = new Tensor[1];
-            vae.decode(mean, (name, value) -> {
-                if (name.equals("decoded_preclamp")) {
-                    pre[0] = NativeScope.own(new Tensor(value));
-                }
-            });
-            Tensor recon = pre[0];
-            try {
-                Tensor diff = recon.sub(video);
-                Tensor error = diff.abs().add(diff.square());
-                Tensor l;
-                if (objectWeight > 0) {
-                    Tensor w = WorldTensors.objectWeights(video, objectWeight);
-                    l = error.mul(w).mean().div(w.mean());
-                } else {
-                    l = error.mean();
-                }
-                return scope.keep(l.add(mean.square().mean().mul(Torch.scalar(0.5 * klWeight))));
-            } finally {
-                recon.close();
-            }
+            Tensor l = reconstructionLoss(vae, mean, video, objectWeight);
+            return scope.keep(l.add(mean.square().mean().mul(Torch.scalar(0.5 * klWeight))));
         }
+    }
+
+    /**
+     * The decoder fine-tuning loss ({@link #fineTuneDecoder}): the frozen encoder's posterior mean (no graph),
+     * plus per example Gaussian noise of σ·{@code std} with σ uniform in [0, {@code latentNoise}], decoded and
+     * compared with the input as in {@link #loss}.
+     *
+     * @param std the VAE's latents_std as a [1, z, 1, 1, 1] tensor
+     */
+    static Tensor decoderLoss(AutoencoderKLWan vae, Tensor video, Rng rng, double latentNoise, double objectWeight,
+                              Tensor std) {
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor mean;
+            try (NoGradGuard g = new NoGradGuard()) {
+                mean = vae.encodeMoments(video).narrow(1, 0, vae.config().zDim());
+            }
+            Tensor z = mean;
+            if (latentNoise > 0) {
+                Tensor sigma = rng.rand(mean.size(0), 1, 1, 1, 1).mul(Torch.scalar(latentNoise));
+                z = mean.add(rng.randn(mean.sizes().vec().get()).mul(std).mul(sigma));
+            }
+            return scope.keep(reconstructionLoss(vae, z, video, objectWeight));
+        }
+    }
+
+    /** L1 + L2 between {@code video} and the decoder's unclamped reconstruction of {@code z}, object-weighted when > 0. */
+    private static Tensor reconstructionLoss(AutoencoderKLWan vae, Tensor z, Tensor video, double objectWeight) {
+        Tensor[] pre = new Tensor[1];
+        vae.decode(z, (name, value) -> {
+            if (name.equals("decoded_preclamp")) {
+                pre[0] = NativeScope.own(new Tensor(value));
+            }
+        });
+        Tensor diff = pre[0].sub(video);
+        Tensor error = diff.abs().add(diff.square());
+        if (objectWeight > 0) {
+            Tensor w = WorldTensors.objectWeights(video, objectWeight);
+            return error.mul(w).mean().div(w.mean());
+        }
+        return error.mean();
     }
 
     /** Held-out media for evaluation and statistics: {@code images} single frames and {@code clips} clips of {@code clipFrames}. */
@@ -329,11 +356,64 @@ public final class VaeTrainer {
      */
     public static TrainResult train(TrainConfig config, AutoencoderKLWanConfig vaeConfig, Options o, Path export,
                                     DType exportDType, int evalEvery, String command, PrintStream log) {
+        if (o.latentNoise() > 0) {
+            throw new IllegalArgumentException("latent noise is for decoder fine-tuning (fineTuneDecoder): a VAE trained"
+                    + " from scratch would learn to spread its latents instead");
+        }
+        return run(config, vaeConfig, null, o, export, exportDType, evalEvery, command, log);
+    }
+
+    /** The parameters a decoder fine-tune leaves as they are: the encoder and its quant_conv, which make the latents. */
+    static boolean encoderSide(String name) {
+        return name.startsWith("encoder.") || name.startsWith("quant_conv.");
+    }
+
+    /**
+     * Fine-tunes the decoder of the exported VAE in {@code from} (its {@code config.json} and weights): the encoder
+     * and {@code quant_conv} are frozen, so every latent {@code from} makes is unchanged and a generator trained on
+     * them stays valid; the export keeps {@code from}'s latents_mean/latents_std exactly. Each example's latent gets
+     * noise per {@link Options#latentNoise}.
+     */
+    public static TrainResult fineTuneDecoder(TrainConfig config, Path from, Options o, Path export, DType exportDType,
+                                              int evalEvery, String command, PrintStream log) {
+        Path weights = from.resolve("diffusion_pytorch_model.safetensors");
+        if (!Files.isRegularFile(weights) || !Files.isRegularFile(from.resolve("config.json"))) {
+            throw new ai.unison.io.ConfigException(from, "not an exported VAE folder (config.json and"
+                    + " diffusion_pytorch_model.safetensors expected)");
+        }
+        AutoencoderKLWanConfig vaeConfig = AutoencoderKLWanConfig.read(from.resolve("config.json"));
+        if (vaeConfig.latentsStd() == null || vaeConfig.latentsStd().size() != vaeConfig.zDim()) {
+            throw new ai.unison.io.ConfigException(from.resolve("config.json"), "latents_std must list " + vaeConfig.zDim()
+                    + " values (the latent noise is scaled by it)");
+        }
+        return run(config, vaeConfig, weights, o, export, exportDType, evalEvery, command, log);
+    }
+
+    /** Training from scratch ({@code weights} null) or the decoder fine-tune of {@code weights}. */
+    private static TrainResult run(TrainConfig config, AutoencoderKLWanConfig vaeConfig, Path weights, Options o,
+                                   Path export, DType exportDType, int evalEvery, String command, PrintStream log) {
         DataGenerator data = new DataGenerator(o.size(), o.size(), List.of(1));
         Heldout small = Heldout.of(data, 8, 1, 9, EVAL_SEED);
         Map<String, Object> info = describe(vaeConfig);
-        try (Parameters params = new Parameters(); Rng init = new Rng(config.seed());
-             AutoencoderKLWan vae = new AutoencoderKLWan(params.weights(init, init()), vaeConfig)) {
+        boolean decoderOnly = weights != null;
+        if (decoderOnly) {
+            info.put("decoder_fine_tune_of", weights.getParent().toString());
+            info.put("latent_noise", o.latentNoise());
+        }
+        float[] std = new float[vaeConfig.zDim()];
+        if (decoderOnly) {
+            for (int i = 0; i < std.length; i++) {
+                std[i] = vaeConfig.latentsStd().get(i).floatValue();
+            }
+        }
+        try (Parameters params = decoderOnly ? Parameters.load(weights) : new Parameters(); Rng init = new Rng(config.seed());
+             AutoencoderKLWan vae = new AutoencoderKLWan(decoderOnly ? params.weights() : params.weights(init, init()),
+                     vaeConfig);
+             NativeScope keep = NativeScope.open()) {
+            Tensor stdTensor = decoderOnly ? Torch.fromFloats(std, 1, std.length, 1, 1, 1) : null;
+            if (decoderOnly) {
+                params.freeze(VaeTrainer::encoderSide);
+            }
             TrainResult r = new Trainer(config, params).info(info).log(log).noDecay(n -> n.endsWith("gamma")
                             || n.endsWith("bias"))
                     .eval(evalEvery, step -> psnr(vae, small))
@@ -341,10 +421,11 @@ public final class VaeTrainer {
                         SplittableRandom sr = new SplittableRandom(Trainer.stepSeed(config.seed(), step));
                         Tensor video = sr.nextDouble() < o.imageFraction() ? imageBatch(data, sr, config.batch())
                                 : clipWindow(data, sr, o);
-                        return loss(vae, video, rng, o.klWeight(), o.objectWeight());
+                        return decoderOnly ? decoderLoss(vae, video, rng, o.latentNoise(), o.objectWeight(), stdTensor)
+                                : loss(vae, video, rng, o.klWeight(), o.objectWeight());
                     });
             if (r.finished() && export != null) {
-                export(params, vae, vaeConfig, data, export, exportDType, r, config, o, command, info, log);
+                export(params, vae, vaeConfig, decoderOnly, data, export, exportDType, r, config, o, command, info, log);
             }
             return r;
         }
@@ -367,12 +448,18 @@ public final class VaeTrainer {
     /** Examples per category of the ShapesEval ceiling measured at export ({@link VaeCeiling}). */
     static final int CEILING_COUNT = 4;
 
-    private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig,
+    /**
+     * Writes the weights and config.json with latent statistics: measured on held-out data, or {@code vaeConfig}'s own
+     * when {@code keepStats} (a decoder fine-tune: the encoder, hence every latent, is unchanged).
+     */
+    private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig, boolean keepStats,
                                DataGenerator data, Path dir, DType dtype, TrainResult r, TrainConfig config,
                                Options o, String command, Map<String, Object> info, PrintStream log) {
-        Heldout stats = Heldout.of(data, 64, 10, 25, EVAL_SEED + 1);
-        List<List<Double>> ms = latentStats(vae, stats);
-        AutoencoderKLWanConfig exported = withStats(vaeConfig, ms.get(0), ms.get(1));
+        AutoencoderKLWanConfig exported = vaeConfig;
+        if (!keepStats) {
+            List<List<Double>> ms = latentStats(vae, Heldout.of(data, 64, 10, 25, EVAL_SEED + 1));
+            exported = withStats(vaeConfig, ms.get(0), ms.get(1));
+        }
         try {
             Files.createDirectories(dir);
             params.save(dir.resolve("diffusion_pytorch_model.safetensors"), dtype, Map.of());

@@ -27,7 +27,7 @@ class VaeTrainerTest {
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     /** A micro VAE on a 32×32 world: base_dim 4, z_dim 4. */
     static final AutoencoderKLWanConfig MICRO = VaeTrainer.config(4, 4, 1);
-    static final VaeTrainer.Options OPTIONS = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4, 8.0);
+    static final VaeTrainer.Options OPTIONS = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4, 8.0, 0.0);
 
     @TempDir
     Path dir;
@@ -73,6 +73,44 @@ class VaeTrainerTest {
         try (AutoencoderKLWan vae = AutoencoderKLWan.load(export, DType.FLOAT32, new Device("cpu"))) {
             assertEquals(4, vae.config().baseDim());
         }
+    }
+
+    @Test
+    void decoderFineTuneKeepsTheEncoderAndItsStatisticsAndTrainsTheDecoder() throws Exception {
+        Path first = dir.resolve("vae");
+        Files.createDirectories(first);
+        AutoencoderKLWanConfig withStats = VaeTrainer.withStats(MICRO, List.of(0.1, -0.2, 0.0, 0.3),
+                List.of(0.5, 1.5, 1.0, 0.8));
+        try (Parameters p = new Parameters(); ai.unison.runtime.Rng rng = new ai.unison.runtime.Rng(1);
+             AutoencoderKLWan vae = new AutoencoderKLWan(p.weights(rng, VaeTrainer.init()), withStats)) {
+            p.save(first.resolve("diffusion_pytorch_model.safetensors"), DType.FLOAT32, Map.of());
+            Files.writeString(first.resolve("config.json"), VaeTrainer.configJson(withStats));
+        }
+        Path second = dir.resolve("vae2");
+        VaeTrainer.Options noisy = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4, 8.0, 0.5);
+        TrainResult r = VaeTrainer.fineTuneDecoder(config("decoder", 4).build(), first, noisy, second, DType.FLOAT32, 100,
+                "test", QUIET);
+        assertTrue(r.finished());
+        assertEquals(ai.unison.io.Json.readTree(first.resolve("config.json")),
+                ai.unison.io.Json.readTree(second.resolve("config.json")), "latents_mean/std kept exactly");
+        try (Parameters a = Parameters.load(first.resolve("diffusion_pytorch_model.safetensors"));
+             Parameters b = Parameters.load(second.resolve("diffusion_pytorch_model.safetensors"))) {
+            assertEquals(a.names(), b.names());
+            boolean decoderMoved = false;
+            for (String n : a.names()) {
+                boolean same = java.util.Arrays.equals(Torch.toFloats(a.get(n)), Torch.toFloats(b.get(n)));
+                if (VaeTrainer.encoderSide(n)) {
+                    assertTrue(same, n + " is the encoder's and must not change");
+                } else {
+                    decoderMoved |= !same;
+                }
+            }
+            assertTrue(decoderMoved, "the decoder was trained");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> VaeTrainer.train(
+                config("bad", 1).build(), MICRO, noisy, null, DType.FLOAT32, 100, "test", QUIET));
+        org.junit.jupiter.api.Assertions.assertThrows(ai.unison.io.ConfigException.class, () -> VaeTrainer.fineTuneDecoder(
+                config("bad2", 1).build(), dir.resolve("nowhere"), noisy, null, DType.FLOAT32, 100, "test", QUIET));
     }
 
     @Test
