@@ -107,11 +107,20 @@ final class EvalCommand implements Runnable {
                 description = "canvas side, a multiple of 16 (default: ${DEFAULT-VALUE})")
         int size;
 
+        @Option(names = "--latent-noise", defaultValue = "0", paramLabel = "S",
+                description = "add Gaussian noise of S x latents_std to every latent before decoding: the decoder's"
+                        + " robustness to a generator's slightly-off latents (default: ${DEFAULT-VALUE})")
+        double latentNoise;
+
         @picocli.CommandLine.Mixin
         RuntimeOptions runtime = new RuntimeOptions();
 
         @Override
         public Integer call() {
+            if (!(latentNoise >= 0 && latentNoise <= 4)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise must be in [0, 4], got "
+                        + latentNoise);
+            }
             if (n < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--n must be >= 1, got " + n);
             }
@@ -125,7 +134,8 @@ final class EvalCommand implements Runnable {
             }
             org.bytedeco.pytorch.Device device = runtime.apply();
             try (AutoencoderKLWan model = AutoencoderKLWan.load(dir, DType.FLOAT32, device)) {
-                Report r = VaeCeiling.evaluate(model, n, seed != null ? seed : ShapesEval.DEFAULT_SEED, size);
+                Report r = VaeCeiling.evaluate(model, n, seed != null ? seed : ShapesEval.DEFAULT_SEED, size,
+                        latentNoise);
                 System.out.print(r.table());
             }
             return 0;

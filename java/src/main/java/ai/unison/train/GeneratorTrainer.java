@@ -927,6 +927,14 @@ public final class GeneratorTrainer {
         return "flow-matching MSE on " + on + prompt + " at σ = 0.1, 0.3, …, 0.9";
     }
 
+    /** "`command` for N steps (batch, lr, seed) in T on K CPU thread(s)" of a VAE training record. */
+    private static String vaeRun(JsonNode r) {
+        return "`" + r.path("command").asText() + "` for " + r.path("steps").asLong() + " steps (batch "
+                + r.path("batch").asInt() + " images or one clip window, lr " + r.path("lr").asDouble() + ", seed "
+                + r.path("seed").asLong() + ") in " + Trainer.format(r.path("training_seconds").asDouble()) + " on "
+                + r.path("threads").asInt() + " CPU thread(s)";
+    }
+
     /** The VAE's training record ({@link VaeTrainer#TRAINING_RECORD}) in {@code dir/vae}, or null. */
     static JsonNode vaeRecord(Path dir) {
         Path f = dir.resolve("vae").resolve(VaeTrainer.TRAINING_RECORD);
@@ -986,14 +994,17 @@ public final class GeneratorTrainer {
                 .append(" use_flow_sigmas, flow_shift ").append(o.flowShift()).append("), unison.json (run defaults: 128×128,")
                 .append(" max_sequence_length ").append(o.maxSequenceLength()).append(", which the text encoder was trained with).");
         if (vae != null) {
-            notes.append("\n\nVAE: trained first with `").append(vae.path("command").asText()).append("` for ")
-                    .append(vae.path("steps").asLong()).append(" steps (batch ").append(vae.path("batch").asInt())
-                    .append(" images or one clip window, lr ").append(vae.path("lr").asDouble()).append(", seed ")
-                    .append(vae.path("seed").asLong()).append(") in ")
-                    .append(Trainer.format(vae.path("training_seconds").asDouble())).append(" on ")
-                    .append(vae.path("threads").asInt()).append(" CPU thread(s); final loss ")
-                    .append(vae.path("final_loss").asDouble()).append(" (L1 + L2 of the reconstruction + a small latent")
+            JsonNode first = vae.has("base") ? vae.get("base") : vae;
+            notes.append("\n\nVAE: trained first with ").append(vaeRun(first)).append("; final loss ")
+                    .append(first.path("final_loss").asDouble()).append(" (L1 + L2 of the reconstruction + a small latent")
                     .append(" penalty).");
+            if (vae.has("base")) {
+                notes.append(" Then its decoder alone was fine-tuned with ").append(vaeRun(vae))
+                        .append(" on latents with Gaussian noise (σ·latents_std per channel, σ uniform up to ")
+                        .append(vae.path("config").path("latent_noise").asDouble()).append("); final loss ")
+                        .append(vae.path("final_loss").asDouble()).append(". The encoder and latents_mean/latents_std are")
+                        .append(" the first run's, so the latents the transformer was trained on are unchanged.");
+            }
         }
         notes.append("\n\nGenerator objective: Wan flow matching, x_t = (1 − σ)·x0 + σ·ε, v = ε − x0, σ = shifted uniform")
                 .append(" (shift ").append(o.flowShift()).append("), timestep 1000·σ; the prompt is dropped to the empty")

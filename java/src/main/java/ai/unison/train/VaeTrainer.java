@@ -425,7 +425,10 @@ public final class VaeTrainer {
                                 : loss(vae, video, rng, o.klWeight(), o.objectWeight());
                     });
             if (r.finished() && export != null) {
-                export(params, vae, vaeConfig, decoderOnly, data, export, exportDType, r, config, o, command, info, log);
+                Path baseRecord = decoderOnly ? weights.resolveSibling(TRAINING_RECORD) : null;
+                export(params, vae, vaeConfig, decoderOnly, baseRecord != null && Files.isRegularFile(baseRecord)
+                        ? ai.unison.io.Json.readTree(baseRecord) : null, data, export, exportDType, r, config, o, command,
+                        info, log);
             }
             return r;
         }
@@ -453,8 +456,9 @@ public final class VaeTrainer {
      * when {@code keepStats} (a decoder fine-tune: the encoder, hence every latent, is unchanged).
      */
     private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig, boolean keepStats,
-                               DataGenerator data, Path dir, DType dtype, TrainResult r, TrainConfig config,
-                               Options o, String command, Map<String, Object> info, PrintStream log) {
+                               com.fasterxml.jackson.databind.JsonNode base, DataGenerator data, Path dir, DType dtype,
+                               TrainResult r, TrainConfig config, Options o, String command, Map<String, Object> info,
+                               PrintStream log) {
         AutoencoderKLWanConfig exported = vaeConfig;
         if (!keepStats) {
             List<List<Double>> ms = latentStats(vae, Heldout.of(data, 64, 10, 25, EVAL_SEED + 1));
@@ -477,7 +481,7 @@ public final class VaeTrainer {
         log.printf(Locale.ROOT, "exported VAE to %s: PSNR images %.2f dB, clips %.2f dB; ShapesEval ceiling %.3f%n", dir,
                 q.get("psnr_image"), q.get("psnr_clip"), ceiling.overall());
         writeQuality(dir, new Quality(q.get("psnr_image"), q.get("psnr_clip"), 64, 10, 25, ceiling), r, config, o,
-                command, params.count(), dtype, info);
+                command, params.count(), dtype, info, base);
     }
 
     /** The diffusers config.json of a VAE config. */
@@ -506,9 +510,13 @@ public final class VaeTrainer {
         return a;
     }
 
-    /** Writes {@link #TRAINING_RECORD} next to the weights: what the pipeline's model card reports about the VAE. */
+    /**
+     * Writes {@link #TRAINING_RECORD} next to the weights: what the pipeline's model card reports about the VAE. A
+     * decoder fine-tune nests the record of the VAE it started from under {@code base} ({@code base} null: none).
+     */
     private static void writeQuality(Path dir, Quality q, TrainResult r, TrainConfig config, Options o, String command,
-                                     long parameters, DType dtype, Map<String, Object> info) {
+                                     long parameters, DType dtype, Map<String, Object> info,
+                                     com.fasterxml.jackson.databind.JsonNode base) {
         ObjectNode n = ai.unison.io.Json.CONFIG.createObjectNode();
         n.put("psnr_image_db", round(q.psnrImage()));
         n.put("psnr_clip_db", round(q.psnrClip()));
@@ -531,6 +539,9 @@ public final class VaeTrainer {
         n.put("command", command);
         n.put("options", o.toString());
         n.set("config", ai.unison.io.Json.CONFIG.valueToTree(info));
+        if (base != null) {
+            n.set("base", base);
+        }
         try {
             Files.writeString(dir.resolve(TRAINING_RECORD), n.toPrettyString());
         } catch (IOException e) {

@@ -33,6 +33,19 @@ class EvalVaeCommandTest {
     }
 
     @Test
+    void latentNoiseScoresNoisyDecodesAndMustBeInRange() {
+        Path vae = dir.resolve("vae");
+        AutoencoderKLWan.writeRandom(VaeTrainer.config(4, 4, 1, 4), vae, 1);
+        MainRun r = run("eval", "vae", "--vae", vae.toString(), "--n", "1", "--size", "32", "--threads", "1",
+                "--latent-noise", "0.5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("overall"), r.out());
+        MainRun bad = run("eval", "vae", "--vae", vae.toString(), "--latent-noise", "-1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--latent-noise") && bad.err().contains("-1"), bad.err());
+    }
+
+    @Test
     void anOddSizeIsAUsageError() {
         MainRun r = run("eval", "vae", "--size", "100");
         assertEquals(2, r.code());

@@ -170,7 +170,15 @@ class GeneratorTrainerTest {
     @Test
     void trainingReducesTheLossAndExportsALoadablePipelineFolder() throws Exception {
         Path export = dir.resolve("model");
-        TrainResult r = GeneratorTrainer.train(config("run", 30).build(), TEXT, TRANSFORMER, OPTIONS, vaeDir, export,
+        Path vaeWithRecord = dir.resolve("vae-recorded");
+        Files.createDirectories(vaeWithRecord);
+        for (String f : List.of("config.json", "diffusion_pytorch_model.safetensors")) {
+            Files.copy(vaeDir.resolve(f), vaeWithRecord.resolve(f));
+        }
+        Files.writeString(vaeWithRecord.resolve(VaeTrainer.TRAINING_RECORD), "{\"command\": \"./unison train vae --fine\","
+                + " \"steps\": 5, \"config\": {\"latent_noise\": 0.6}, \"base\": {\"command\": \"./unison train vae --first\","
+                + " \"steps\": 9}}");
+        TrainResult r = GeneratorTrainer.train(config("run", 30).build(), TEXT, TRANSFORMER, OPTIONS, vaeWithRecord, export,
                 DType.BFLOAT16, 30, "test", QUIET);
         assertTrue(r.finished());
         List<String> l = TrainRuns.losses(dir.resolve("run"));
@@ -194,7 +202,10 @@ class GeneratorTrainerTest {
         Schedulers.fromConfig(folder.schedulerConfig());
         assertEquals("WanVACEPipeline", Json.readTree(export.resolve("model_index.json")).get("_class_name").asText());
         assertEquals(24, Json.readTree(export.resolve("unison.json")).get("max_sequence_length").asInt());
-        assertTrue(Files.isRegularFile(export.resolve("MODEL_CARD.md")));
+        String card = Files.readString(export.resolve("MODEL_CARD.md"));
+        assertTrue(card.contains("VAE: trained first with `./unison train vae --first` for 9 steps")
+                && card.contains("decoder alone was fine-tuned with `./unison train vae --fine` for 5 steps")
+                && card.contains("σ uniform up to 0.6"), card);
     }
 
     @Test

@@ -86,11 +86,15 @@ class VaeTrainerTest {
             p.save(first.resolve("diffusion_pytorch_model.safetensors"), DType.FLOAT32, Map.of());
             Files.writeString(first.resolve("config.json"), VaeTrainer.configJson(withStats));
         }
+        Files.writeString(first.resolve(VaeTrainer.TRAINING_RECORD), "{\"command\": \"./unison train vae --first\"}");
         Path second = dir.resolve("vae2");
         VaeTrainer.Options noisy = new VaeTrainer.Options(32, 0.5, 16, 1, 1e-4, 8.0, 0.5);
         TrainResult r = VaeTrainer.fineTuneDecoder(config("decoder", 4).build(), first, noisy, second, DType.FLOAT32, 100,
                 "test", QUIET);
         assertTrue(r.finished());
+        com.fasterxml.jackson.databind.JsonNode record = ai.unison.io.Json.readTree(second.resolve(VaeTrainer.TRAINING_RECORD));
+        assertEquals("./unison train vae --first", record.path("base").path("command").asText(), "lineage kept");
+        assertEquals(0.5, record.path("config").path("latent_noise").asDouble());
         assertEquals(ai.unison.io.Json.readTree(first.resolve("config.json")),
                 ai.unison.io.Json.readTree(second.resolve("config.json")), "latents_mean/std kept exactly");
         try (Parameters a = Parameters.load(first.resolve("diffusion_pytorch_model.safetensors"));
@@ -111,6 +115,23 @@ class VaeTrainerTest {
                 config("bad", 1).build(), MICRO, noisy, null, DType.FLOAT32, 100, "test", QUIET));
         org.junit.jupiter.api.Assertions.assertThrows(ai.unison.io.ConfigException.class, () -> VaeTrainer.fineTuneDecoder(
                 config("bad2", 1).build(), dir.resolve("nowhere"), noisy, null, DType.FLOAT32, 100, "test", QUIET));
+    }
+
+    @Test
+    void noisyReconstructionIsSeededAndDiffersFromTheCleanOne() {
+        AutoencoderKLWanConfig withStats = VaeTrainer.withStats(MICRO, List.of(0.0, 0.0, 0.0, 0.0),
+                List.of(1.0, 1.0, 1.0, 1.0));
+        ai.unison.world.Media image = new DataGenerator(32, 32, List.of(1))
+                .example(ai.unison.world.WorldTask.TEXT_TO_IMAGE, 4).target();
+        try (Parameters p = new Parameters(); ai.unison.runtime.Rng init = new ai.unison.runtime.Rng(1);
+             AutoencoderKLWan vae = new AutoencoderKLWan(p.weights(init, VaeTrainer.init()), withStats);
+             ai.unison.runtime.Rng a = new ai.unison.runtime.Rng(9); ai.unison.runtime.Rng b = new ai.unison.runtime.Rng(9)) {
+            ai.unison.world.Frame clean = ((ai.unison.world.Media.Image) VaeCeiling.reconstruct(vae, image)).frame();
+            ai.unison.world.Frame n1 = ((ai.unison.world.Media.Image) VaeCeiling.reconstruct(vae, image, 2.0, a)).frame();
+            ai.unison.world.Frame n2 = ((ai.unison.world.Media.Image) VaeCeiling.reconstruct(vae, image, 2.0, b)).frame();
+            assertEquals(n1, n2, "same seed, same noisy decode");
+            assertFalse(clean.equals(n1), "noise changes the decode");
+        }
     }
 
     @Test
