@@ -3,7 +3,6 @@ package ai.unison.train;
 import ai.unison.diffusion.wan.AutoencoderKLWan;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
-import ai.unison.runtime.Torch;
 import ai.unison.world.Category;
 import ai.unison.world.DataGenerator;
 import ai.unison.world.Example;
@@ -81,12 +80,7 @@ public final class VaeCeiling {
         try (NativeScope scope = NativeScope.open(); NoGradGuard g = new NoGradGuard()) {
             Tensor z = vae.encode(WorldTensors.video(frames)).mean();
             if (latentNoise > 0) {
-                List<Double> std = vae.config().latentsStd();
-                float[] s = new float[std.size()];
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = (float) (std.get(i) * latentNoise);
-                }
-                z = z.add(rng.randn(z.sizes().vec().get()).mul(Torch.fromFloats(s, 1, s.length, 1, 1, 1)));
+                z = VaeTrainer.withLatentNoise(z, VaeTrainer.latentScale(vae.config(), latentNoise), rng);
             }
             out = WorldTensors.toFrames(vae.decode(z));
         }

@@ -231,13 +231,25 @@ public final class VaeTrainer {
             try (NoGradGuard g = new NoGradGuard()) {
                 mean = vae.encodeMoments(video).narrow(1, 0, vae.config().zDim());
             }
-            Tensor z = mean;
-            if (latentNoise > 0) {
-                Tensor sigma = rng.rand(mean.size(0), 1, 1, 1, 1).mul(Torch.scalar(latentNoise));
-                z = mean.add(rng.randn(mean.sizes().vec().get()).mul(std).mul(sigma));
-            }
+            Tensor z = latentNoise > 0
+                    ? withLatentNoise(mean, std.mul(rng.rand(mean.size(0), 1, 1, 1, 1).mul(Torch.scalar(latentNoise))), rng)
+                    : mean;
             return scope.keep(reconstructionLoss(vae, z, video, objectWeight));
         }
+    }
+
+    /** {@code c}'s latents_std times {@code factor}, as a [1, z, 1, 1, 1] tensor that broadcasts over latents. */
+    static Tensor latentScale(AutoencoderKLWanConfig c, double factor) {
+        float[] s = new float[c.zDim()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (float) (c.latentsStd().get(i) * factor);
+        }
+        return Torch.fromFloats(s, 1, s.length, 1, 1, 1);
+    }
+
+    /** {@code z} + N(0, 1)·{@code scale}, the noise drawn from {@code rng} ({@code scale} broadcasts over {@code z}). */
+    static Tensor withLatentNoise(Tensor z, Tensor scale, Rng rng) {
+        return z.add(rng.randn(z.sizes().vec().get()).mul(scale));
     }
 
     /** L1 + L2 between {@code video} and the decoder's unclamped reconstruction of {@code z}, object-weighted when > 0. */
@@ -400,17 +412,11 @@ public final class VaeTrainer {
             info.put("decoder_fine_tune_of", weights.getParent().toString());
             info.put("latent_noise", o.latentNoise());
         }
-        float[] std = new float[vaeConfig.zDim()];
-        if (decoderOnly) {
-            for (int i = 0; i < std.length; i++) {
-                std[i] = vaeConfig.latentsStd().get(i).floatValue();
-            }
-        }
         try (Parameters params = decoderOnly ? Parameters.load(weights) : new Parameters(); Rng init = new Rng(config.seed());
              AutoencoderKLWan vae = new AutoencoderKLWan(decoderOnly ? params.weights() : params.weights(init, init()),
                      vaeConfig);
              NativeScope keep = NativeScope.open()) {
-            Tensor stdTensor = decoderOnly ? Torch.fromFloats(std, 1, std.length, 1, 1, 1) : null;
+            Tensor stdTensor = decoderOnly ? latentScale(vaeConfig, 1) : null;
             if (decoderOnly) {
                 params.freeze(VaeTrainer::encoderSide);
             }
