@@ -39,6 +39,14 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                     + " model's, else 3136")
     int minPixels;
 
+    @Option(names = "--vision-depth", paramLabel = "N",
+            description = "vision tower blocks (default: the --init model's tower, else 2); with --vision-width")
+    Integer visionDepth;
+
+    @Option(names = "--vision-width", paramLabel = "N",
+            description = "vision tower width, a multiple of 48 (default: the --init model's tower, else 96)")
+    Integer visionWidth;
+
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -63,8 +71,17 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--min-pixels must be 0 (the default) to 200704 (max_pixels), got "
                     + minPixels);
         }
+        VlPlannerTrainer.Tower tower = null;
+        if (visionDepth != null || visionWidth != null) {
+            try {
+                tower = new VlPlannerTrainer.Tower(visionDepth != null ? visionDepth : VlPlannerTrainer.Tower.DEFAULT.depth(),
+                        visionWidth != null ? visionWidth : VlPlannerTrainer.Tower.DEFAULT.hidden());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, to, train.exportDType(), evalEvery,
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower, to, train.exportDType(), evalEvery,
                 evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

@@ -21,6 +21,7 @@ import ai.unison.world.DataGenerator;
 import ai.unison.world.Example;
 import ai.unison.world.Media;
 import ai.unison.world.WorldTask;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -70,11 +71,43 @@ public final class VlPlannerTrainer {
     }
 
     /**
+     * The vision tower's size: {@code depth} blocks of width {@code hidden} (heads of 48, MLP 2×, full attention in
+     * every second block, windows elsewhere). {@link #DEFAULT} is the shipped planner's tower.
+     */
+    record Tower(int depth, int hidden) {
+        static final Tower DEFAULT = new Tower(2, 96);
+
+        Tower {
+            if (depth < 1 || depth > 32 || hidden < 48 || hidden % 48 != 0) {
+                throw new IllegalArgumentException("vision tower: depth 1..32 and a width that is a multiple of 48 (heads"
+                        + " of 48), got depth " + depth + ", width " + hidden);
+            }
+        }
+
+        /**
+         * The tower a run builds: {@code requested} when given, else {@code init}'s own (a VL planner being
+         * continued keeps its tower), else {@link #DEFAULT}.
+         */
+        static Tower of(Path init, Tower requested) {
+            if (requested != null) {
+                return requested;
+            }
+            JsonNode v = Json.readTree(init.resolve("config.json")).path("vision_config");
+            return v.isMissingNode() ? DEFAULT : new Tower(v.path("depth").asInt(), v.path("hidden_size").asInt());
+        }
+    }
+
+    /** {@link #writeConfig(Path, Path, int, Tower)} with the default tower. */
+    static void writeConfig(Path textConfig, Path dir, int minPixels) {
+        writeConfig(textConfig, dir, minPixels, Tower.DEFAULT);
+    }
+
+    /**
      * Writes the tiny VL config (the text planner's fields + M-RoPE, vision tokens, vision tower) and the processor
      * config with {@code minPixels} (a larger value upscales the world's small images before patching, so that an
      * object spans more 14-pixel patches).
      */
-    static void writeConfig(Path textConfig, Path dir, int minPixels) {
+    static void writeConfig(Path textConfig, Path dir, int minPixels, Tower tower) {
         ObjectNode root = (ObjectNode) Json.readTree(textConfig).deepCopy();
         int hidden = root.path("hidden_size").asInt();
         int heads = root.path("num_attention_heads").asInt();
@@ -94,17 +127,23 @@ public final class VlPlannerTrainer {
         root.put("image_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|image_pad|>"));
         root.put("video_token_id", 256 + PlannerTrainer.SPECIAL.indexOf("<|video_pad|>"));
         ObjectNode v = root.putObject("vision_config");
-        v.put("depth", 2);
-        v.put("hidden_size", 96);
-        v.put("intermediate_size", 192);
-        v.put("num_heads", 2);
+        v.put("depth", tower.depth());
+        v.put("hidden_size", tower.hidden());
+        v.put("intermediate_size", 2 * tower.hidden());
+        v.put("num_heads", tower.hidden() / 48);
         v.put("out_hidden_size", hidden);
         v.put("in_channels", 3);
         v.put("patch_size", 14);
         v.put("spatial_merge_size", 2);
         v.put("temporal_patch_size", 2);
         v.put("window_size", 56);
-        v.putArray("fullatt_block_indexes").add(1);
+        ArrayNode full = v.putArray("fullatt_block_indexes");
+        for (int i = 1; i < tower.depth(); i += 2) {
+            full.add(i);
+        }
+        if (tower.depth() == 1) {
+            full.add(0);
+        }
         v.put("tokens_per_second", 2);
         v.put("hidden_act", "silu");
         ObjectNode pre = Json.MAPPER.createObjectNode();
@@ -191,7 +230,7 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
-        return train(config, init, visionShare, 0, 0, export, exportDType, evalEvery, evalSize, command, log);
+        return train(config, init, visionShare, 0, 0, null, export, exportDType, evalEvery, evalSize, command, log);
     }
 
     /**
@@ -200,13 +239,15 @@ public final class VlPlannerTrainer {
      * ({@link WorldPlanning#mix}), and the processor's {@code min_pixels} set to {@code minPixels} (0: see
      * {@link #minPixels}).
      */
-    public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels, Path export,
+    public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels,
+                                    Tower tower, Path export,
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
         int pixels = minPixels(init, minPixels);
-        writeConfig(init.resolve("config.json"), modelDir, pixels);
+        Tower built = Tower.of(init, tower);
+        writeConfig(init.resolve("config.json"), modelDir, pixels, built);
         try {
             PlannerTrainer.copyTokenizer(init, modelDir);
         } catch (IOException e) {
@@ -224,7 +265,8 @@ public final class VlPlannerTrainer {
         info.put("text", "Qwen2 decoder of " + init.getFileName() + " (hidden " + vlConfig.text().hiddenSize() + ", "
                 + vlConfig.text().numHiddenLayers() + " layers, vocab " + vlConfig.text().vocabSize() + ")");
         info.put("mrope_section", java.util.Arrays.toString(vlConfig.text().mropeSection()));
-        info.put("vision", "depth 2, hidden 96, 2 heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
+        info.put("vision", "depth " + built.depth() + ", hidden " + built.hidden() + ", " + built.hidden() / 48
+                + " heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
         info.put("min_pixels", pixels + (pixels > DEFAULT_MIN_PIXELS ? " (small images are upscaled to this area)" : ""));
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
         if (worldShare > 0) {

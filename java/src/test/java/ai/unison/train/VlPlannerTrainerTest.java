@@ -36,6 +36,22 @@ class VlPlannerTrainerTest {
     }
 
     @Test
+    void theVisionTowerIsTheRequestedOneElseTheInitModelsElseTheDefault(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("planner");
+        RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 1, 4, 2).withTiedEmbeddings(true)
+                .withMaxPositions(512), text, DType.FLOAT32, 3, 0.1);
+        assertEquals(VlPlannerTrainer.Tower.DEFAULT, VlPlannerTrainer.Tower.of(text, null));
+        Path vl = dir.resolve("vl");
+        VlPlannerTrainer.writeConfig(text.resolve("config.json"), vl, 3136, new VlPlannerTrainer.Tower(4, 144));
+        assertEquals(new VlPlannerTrainer.Tower(4, 144), VlPlannerTrainer.Tower.of(vl, null), "a continued planner keeps its tower");
+        com.fasterxml.jackson.databind.JsonNode v = ai.unison.io.Json.readTree(vl.resolve("config.json")).path("vision_config");
+        assertEquals(3, v.path("num_heads").asInt());
+        assertEquals(288, v.path("intermediate_size").asInt());
+        assertEquals("[1,3]", v.path("fullatt_block_indexes").toString());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new VlPlannerTrainer.Tower(2, 100));
+    }
+
+    @Test
     void turnsATextPlannerIntoAVisionPlannerThatLoadsAndSeesImages(@TempDir Path dir) {
         Path text = dir.resolve("planner");
         RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 1, 4, 2).withTiedEmbeddings(true)
