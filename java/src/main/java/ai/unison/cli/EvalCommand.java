@@ -117,9 +117,9 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (!(latentNoise >= 0 && latentNoise <= 4)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise must be in [0, 4], got "
-                        + latentNoise);
+            if (!(latentNoise >= 0 && latentNoise <= ai.unison.train.VaeTrainer.MAX_LATENT_NOISE)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise must be in [0, "
+                        + (int) ai.unison.train.VaeTrainer.MAX_LATENT_NOISE + "], got " + latentNoise);
             }
             if (n < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--n must be >= 1, got " + n);

@@ -79,8 +79,9 @@ public final class VaeTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise needs --decoder-from (it trains"
                     + " a decoder against a frozen encoder)");
         }
-        if (!(latentNoise >= 0 && latentNoise <= 4)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise must be in [0, 4], got " + latentNoise);
+        if (!(latentNoise >= 0 && latentNoise <= VaeTrainer.MAX_LATENT_NOISE)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latent-noise must be in [0, "
+                    + (int) VaeTrainer.MAX_LATENT_NOISE + "], got " + latentNoise);
         }
         if (decoderFrom != null) {
             for (String fixed : List.of("--base-dim", "--z-dim", "--spatial-factor", "--kl")) {

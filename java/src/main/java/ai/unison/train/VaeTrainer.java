@@ -64,6 +64,9 @@ public final class VaeTrainer {
     /** The VAE's training facts and measured quality, next to its weights (read for the model card). */
     public static final String TRAINING_RECORD = "training.json";
 
+    /** The largest latent noise the commands accept (in units of latents_std): beyond it latents carry no signal. */
+    public static final double MAX_LATENT_NOISE = 4;
+
     /**
      * What the data and loss look like.
      *
@@ -431,10 +434,7 @@ public final class VaeTrainer {
                                 : loss(vae, video, rng, o.klWeight(), o.objectWeight());
                     });
             if (r.finished() && export != null) {
-                Path baseRecord = decoderOnly ? weights.resolveSibling(TRAINING_RECORD) : null;
-                export(params, vae, vaeConfig, decoderOnly, baseRecord != null && Files.isRegularFile(baseRecord)
-                        ? ai.unison.io.Json.readTree(baseRecord) : null, data, export, exportDType, r, config, o, command,
-                        info, log);
+                export(params, vae, vaeConfig, weights, data, export, exportDType, r, config, o, command, info, log);
             }
             return r;
         }
@@ -459,14 +459,18 @@ public final class VaeTrainer {
 
     /**
      * Writes the weights and config.json with latent statistics: measured on held-out data, or {@code vaeConfig}'s own
-     * when {@code keepStats} (a decoder fine-tune: the encoder, hence every latent, is unchanged).
+     * for a decoder fine-tune of the weights {@code fineTuneOf} (the encoder, hence every latent, is unchanged; the
+     * training record next to those weights, if any, is kept under {@code base}). {@code fineTuneOf} null: a VAE
+     * trained from scratch.
      */
-    private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig, boolean keepStats,
-                               com.fasterxml.jackson.databind.JsonNode base, DataGenerator data, Path dir, DType dtype,
-                               TrainResult r, TrainConfig config, Options o, String command, Map<String, Object> info,
-                               PrintStream log) {
+    private static void export(Parameters params, AutoencoderKLWan vae, AutoencoderKLWanConfig vaeConfig, Path fineTuneOf,
+                               DataGenerator data, Path dir, DType dtype, TrainResult r, TrainConfig config, Options o,
+                               String command, Map<String, Object> info, PrintStream log) {
+        Path baseRecord = fineTuneOf == null ? null : fineTuneOf.resolveSibling(TRAINING_RECORD);
+        com.fasterxml.jackson.databind.JsonNode base = baseRecord != null && Files.isRegularFile(baseRecord)
+                ? ai.unison.io.Json.readTree(baseRecord) : null;
         AutoencoderKLWanConfig exported = vaeConfig;
-        if (!keepStats) {
+        if (fineTuneOf == null) {
             List<List<Double>> ms = latentStats(vae, Heldout.of(data, 64, 10, 25, EVAL_SEED + 1));
             exported = withStats(vaeConfig, ms.get(0), ms.get(1));
         }

@@ -68,8 +68,8 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--world-share must be in [0, 1], got " + worldShare);
         }
         if (minPixels < 0 || minPixels > 200_704) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--min-pixels must be 0 (the default) to 200704 (max_pixels), got "
-                    + minPixels);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--min-pixels must be 0 (the default) to 200704 (max_pixels), got " + minPixels);
         }
         VlPlannerTrainer.Tower tower = null;
         if (visionDepth != null || visionWidth != null) {
@@ -81,8 +81,8 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             }
         }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower, to, train.exportDType(), evalEvery,
-                evalSize, command.strip(), System.out);
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower, to,
+                train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;
     }
