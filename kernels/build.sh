@@ -36,7 +36,8 @@ done
 
 java=${java:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
 
-# The CPU kernels: header-only, compiled into their JNI glue by JavaCPP's Builder with g++. Needs no nvcc;
+# The CPU kernels: header-only, compiled into their JNI glue by JavaCPP's Builder with g++ (-fno-math-errno so that
+# sqrt vectorises, -ffp-contract=off so that every instruction-set clone rounds alike). Needs no nvcc;
 # a failure is reported in one line and does not fail the build (CpuKernels then uses libtorch).
 build_cpu_glue() {
     [[ -n $classpath ]] || return 0
@@ -52,7 +53,8 @@ build_cpu_glue() {
         mkdir -p "$out"
         rm -f "$jni"
         if ! "$java" -cp "$classpath" org.bytedeco.javacpp.tools.Builder -cp "$classes" ai.unison.natives.UnisonCpu \
-                -d "$out" -Dplatform.includepath="$here/include" >"$out/builder.log" 2>&1 || [[ ! -f $jni ]]; then
+                -d "$out" -Dplatform.includepath="$here/include" -Xcompiler -fno-math-errno -Xcompiler -ffp-contract=off \
+                >"$out/builder.log" 2>&1 || [[ ! -f $jni ]]; then
             echo "[kernels] JavaCPP could not build the CPU kernels' JNI glue (see $out/builder.log):" \
                  "ai.unison.runtime.CpuKernels uses libtorch."
             rm -f "$jni"

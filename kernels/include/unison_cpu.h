@@ -1,15 +1,20 @@
 /*
  * unison_cpu.h: the project's CPU kernels, header-only. Compiled into the JavaCPP glue of
- * ai.unison.natives.UnisonCpu (libjniUnisonCpu.so) by kernels/build.sh with g++ -O3; plain C++ that the
- * compiler vectorises, one thread, no allocation.
+ * ai.unison.natives.UnisonCpu (libjniUnisonCpu.so) by kernels/build.sh with g++ -O3 -fno-math-errno
+ * -ffp-contract=off; plain C++ that the compiler vectorises (the noise kernel's hot loops are compiled for
+ * AVX-512, AVX2 and baseline x86-64 and picked at load time; without contraction all three round alike),
+ * one thread, no allocation.
  *
  * Addresses travel as long (a void* cast), as in the Java binding.
  */
 #ifndef UNISON_CPU_H
 #define UNISON_CPU_H
 
+#include <stdint.h>
+#include <string.h>
+
 /* The version of this ABI; ai.unison.natives.UnisonCpu.ABI must match it. */
-#define UNISON_CPU_ABI 1
+#define UNISON_CPU_ABI 2
 
 #define UNISON_CPU_OK 0
 #define UNISON_CPU_ERR_INVALID (-1)
@@ -64,7 +69,7 @@ static inline void combine(long len, const float* const* x, const float* c, floa
 
 /* The same for any number of terms, accumulated in a buffer of one block. */
 static inline void combine_buffered(long len, int k, const float* const* x, const float* c, float* out) {
-    float acc[UNISON_CPU_BLOCK];
+    float acc[UNISON_CPU_BLOCK + 16];
     for (long e = 0; e < len; e++) acc[e] = c[0] * x[0][e];
     for (int i = 1; i < k; i++) {
         const float ci = c[i];
@@ -116,6 +121,252 @@ static inline int unison_cpu_lincomb(long n, int k, const long* inputs, int m, c
                 default: combine_buffered(len, terms, x, c, out); break;
             }
         }
+    }
+    return UNISON_CPU_OK;
+}
+
+/*
+ * Standard normal noise exactly as libtorch's CPU generator draws it (torch.randn / Tensor.normal_ on a
+ * contiguous float32 tensor of at least 16 elements), folded into a linear combination:
+ *
+ *     out[r*n + e] = sum over i of coef[i] * in_i[r*n + e]  +  coef[k] * N_r[e]
+ *
+ * for rows r in 0 .. rows-1, where N_r is the next n-element draw of generator r (one generator per row,
+ * as a batch seeded per sample; rows = 1 for one generator over the whole tensor). The generators are
+ * read and advanced in place in the layout libtorch's CPUGeneratorImpl::get_state() returns (see
+ * unison_cpu_torch_rng), so the caller fetches each state with get_state() and puts it back with
+ * set_state(); afterwards each generator stands exactly where torch's own draw would have left it.
+ *
+ * The draw is libtorch's normal_fill: n uniforms (the low 24 bits of each 32-bit Mersenne-Twister output,
+ * times 2^-24), then Box-Muller over groups of 16 (u1 = 1 - x[j], u2 = x[j+8] for j < 8;
+ * x[j] = r cos(theta), x[j+8] = r sin(theta), r = sqrt(-2 log u1), theta = 2 pi u2), and when n is not a
+ * multiple of 16, 16 more uniforms that replace the last 16 values. The Mersenne-Twister stream is
+ * reproduced bit for bit; theta is 2 pi (as a float) times u2 in float, as in libtorch's AVX2 build (its
+ * scalar build rounds theta from double), and log, sin and cos are our own float approximations (below),
+ * so a value equals libtorch's or differs from it in the last place or two (libtorch's own builds differ
+ * from each other by as much). The noise never goes through memory: each block of
+ * UNISON_CPU_NOISE_BLOCK elements is drawn into a buffer on the stack and combined at once. Sums as in
+ * unison_cpu_lincomb, the noise term last.
+ *
+ * Requires n >= 16 (torch draws smaller tensors differently). Inputs may be the output itself or disjoint
+ * from it. Returns UNISON_CPU_OK, or UNISON_CPU_ERR_INVALID for a size or count out of range, a null
+ * address or a generator state that is not a seeded, valid Mersenne-Twister state.
+ */
+#define UNISON_MT_N 624
+#define UNISON_MT_M 397
+
+/* Elements drawn and combined at a time: the noise of a block stays in L1 (a multiple of 16, at most
+   UNISON_CPU_BLOCK so that combine_buffered's buffer holds a block and its tail). */
+#ifndef UNISON_CPU_NOISE_BLOCK
+#define UNISON_CPU_NOISE_BLOCK 1024
+#endif
+static_assert(UNISON_CPU_NOISE_BLOCK % 16 == 0 && UNISON_CPU_NOISE_BLOCK <= UNISON_CPU_BLOCK,
+              "UNISON_CPU_NOISE_BLOCK must be a multiple of 16 and at most UNISON_CPU_BLOCK");
+
+/* libtorch's CPUGeneratorImplStateLegacy, the first 5048 bytes of CPUGeneratorImpl::get_state(). */
+typedef struct {
+    int64_t the_initial_seed;
+    int32_t left;
+    int32_t seeded;
+    uint64_t next;
+    uint64_t state[UNISON_MT_N];
+    double normal_x;
+    double normal_y;
+    double normal_rho;
+    int32_t normal_is_valid;
+} unison_cpu_torch_rng;
+
+namespace unison_cpu_detail {
+
+struct Mt {
+    uint32_t s[UNISON_MT_N];
+    int32_t left;
+    uint32_t next;
+};
+
+static inline uint32_t mt_mix(uint32_t u, uint32_t v) {
+    return (((u & 0x80000000u) | (v & 0x7fffffffu)) >> 1) ^ ((v & 1u) ? 0x9908b0dfu : 0u);
+}
+
+/* at::mt19937::next_state(): the 624 words are regenerated in place. */
+static inline void mt_twist(uint32_t* s) {
+    for (int i = 0; i < UNISON_MT_N - UNISON_MT_M; i++) s[i] = s[i + UNISON_MT_M] ^ mt_mix(s[i], s[i + 1]);
+    for (int i = UNISON_MT_N - UNISON_MT_M; i < UNISON_MT_N - 1; i++) {
+        s[i] = s[i + UNISON_MT_M - UNISON_MT_N] ^ mt_mix(s[i], s[i + 1]);
+    }
+    s[UNISON_MT_N - 1] = s[UNISON_MT_M - 1] ^ mt_mix(s[UNISON_MT_N - 1], s[0]);
+}
+
+/* count uniforms in [0, 1) as at::uniform_real_distribution<float>(0, 1) draws them, one 32-bit output each. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void mt_uniform(Mt* mt, float* out, long count) {
+    while (count > 0) {
+        if (mt->left == 1) {
+            mt_twist(mt->s);
+            mt->left = UNISON_MT_N + 1;  /* the draw that triggered the twist takes word 0, leaving 624 */
+            mt->next = 0;
+        }
+        long take = mt->left - 1;
+        if (take > count) take = count;
+        const uint32_t* w = mt->s + mt->next;
+        for (long e = 0; e < take; e++) {
+            uint32_t y = w[e];
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c5680u;
+            y ^= (y << 15) & 0xefc60000u;
+            y ^= y >> 18;
+            out[e] = (float) (int32_t) (y & 0xffffffu) * 5.9604644775390625e-8f;
+        }
+        mt->next += (uint32_t) take;
+        mt->left -= (int32_t) take;
+        out += take;
+        count -= take;
+    }
+}
+
+/* log(x) for x in [2^-24, 1], in float: x = (1 + f) 2^e with 1 + f in [sqrt(1/2), sqrt(2)),
+   log(1 + f) = f - (f^2/2 - s (f^2/2 + R)), s = f / (2 + f), R = 2 s^2/3 + 2 s^4/5 + ... (the series of
+   2 atanh s), ln 2 split in two so that e ln 2 is exact. Branch-free so that loops over it vectorise. */
+static inline float log_unit(float x) {
+    uint32_t b;
+    memcpy(&b, &x, 4);
+    const uint32_t big = (b & 0x7fffffu) > 0x3504f3u;  /* mantissa above sqrt(2): halve it */
+    const float e = (float) ((int32_t) (b >> 23) - 127 + (int32_t) big);
+    const uint32_t mb = (b & 0x7fffffu) | ((0x7fu - big) << 23);
+    float m;
+    memcpy(&m, &mb, 4);
+    const float f = m - 1.0f;
+    const float s = f / (2.0f + f);
+    const float z = s * s;
+    const float r = z * (2.0f / 3 + z * (2.0f / 5 + z * (2.0f / 7 + z * (2.0f / 9 + z * (2.0f / 11)))));
+    const float hfsq = 0.5f * f * f;
+    return e * 0.693138122558593750f - ((hfsq - (s * (hfsq + r) + e * 9.0580015e-06f)) - f);
+}
+
+/* Box-Muller for count pairs: out1 = r cos t, out2 = r sin t with r = sqrt(-2 log(1 - x1)) and t = 2 pi x2
+   (in float, as libtorch's AVX2 path computes it), reduced as t = q pi/2 + a with
+   |a| <= pi/4 (pi/2 in three parts, the first two products exact), and Taylor series for sin a and cos a;
+   float throughout. The arrays are contiguous, so the loop vectorises at any width. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void box_muller(const float* x1, const float* x2, float* out1, float* out2, long count) {
+    for (long j = 0; j < count; j++) {
+        const float u1 = 1.0f - x1[j];
+        const float t = 6.2831855f * x2[j];
+        const float radius = __builtin_sqrtf(-2.0f * log_unit(u1));
+        const int32_t q = (int32_t) (t * 0.63661977f + 0.5f);
+        const float k = (float) q;
+        const float a = ((t - k * 1.5703125f) - k * 4.837512969970703e-4f) - k * 7.549790126404332e-8f;
+        const float z = a * a;
+        /* Taylor coefficients (-1)^k / (2k+1)! and (-1)^k / (2k)!, folded at compile time */
+        const float sa = a + a * z * (-1.0f / 6 + z * (1.0f / 120 + z * (-1.0f / 5040 + z * (1.0f / 362880))));
+        const float ca = 1.0f - 0.5f * z + z * z * (1.0f / 24 + z * (-1.0f / 720 + z * (1.0f / 40320
+                + z * (-1.0f / 3628800))));
+        /* quadrant q: sin t = (sin a, cos a, -sin a, -cos a)[q & 3], cos t = (cos a, -sin a, -cos a, sin a)[q & 3] */
+        const bool odd = (q & 1) != 0;
+        float sn = odd ? ca : sa;
+        float cs = odd ? sa : ca;
+        uint32_t snBits, csBits;
+        memcpy(&snBits, &sn, 4);
+        memcpy(&csBits, &cs, 4);
+        snBits ^= (uint32_t) (q & 2) << 30;
+        csBits ^= (uint32_t) ((q + 1) & 2) << 30;
+        memcpy(&sn, &snBits, 4);
+        memcpy(&cs, &csBits, 4);
+        out1[j] = radius * cs;
+        out2[j] = radius * sn;
+    }
+}
+
+/* libtorch's normal_fill_16 over full groups of 16, in place: in each group x[j] and x[j+8] (j < 8) are one
+   Box-Muller pair. The halves are gathered into contiguous arrays first. */
+static inline void box_muller16(float* x, long groups) {
+    float a[(UNISON_CPU_NOISE_BLOCK + 16) / 2], b[(UNISON_CPU_NOISE_BLOCK + 16) / 2];
+    for (long g = 0; g < groups; g++) {
+        memcpy(a + g * 8, x + g * 16, 8 * sizeof(float));
+        memcpy(b + g * 8, x + g * 16 + 8, 8 * sizeof(float));
+    }
+    box_muller(a, b, a, b, groups * 8);
+    for (long g = 0; g < groups; g++) {
+        memcpy(x + g * 16, a + g * 8, 8 * sizeof(float));
+        memcpy(x + g * 16 + 8, b + g * 8, 8 * sizeof(float));
+    }
+}
+
+/* n standard normals of one generator into buf (n >= 16): normal_fill, block by block. */
+static inline void normal_block(Mt* mt, float* buf, long len, bool last, long n) {
+    mt_uniform(mt, buf, len);
+    box_muller16(buf, len / 16);
+    if (last && n % 16 != 0) {
+        mt_uniform(mt, buf + len - 16, 16);
+        box_muller16(buf + len - 16, 1);
+    }
+}
+
+static inline bool mt_load(const unison_cpu_torch_rng* g, Mt* mt) {
+    if (!g->seeded || g->left < 1 || g->left > UNISON_MT_N || g->next > UNISON_MT_N) return false;
+    for (int i = 0; i < UNISON_MT_N; i++) mt->s[i] = (uint32_t) g->state[i];
+    mt->left = g->left;
+    mt->next = (uint32_t) g->next;
+    return true;
+}
+
+static inline void mt_store(const Mt* mt, unison_cpu_torch_rng* g) {
+    for (int i = 0; i < UNISON_MT_N; i++) g->state[i] = mt->s[i];
+    g->left = mt->left;
+    g->next = mt->next;
+}
+
+}  // namespace unison_cpu_detail
+
+static inline int unison_cpu_lincomb_randn(long rows, long n, const long* states, int k, const long* inputs,
+                                           const float* coef, long output) {
+    using namespace unison_cpu_detail;
+    if (rows < 1 || n < 16 || k < 0 || k > UNISON_CPU_MAX_INPUTS || states == 0 || coef == 0 || output == 0
+        || (k > 0 && inputs == 0)) {
+        return UNISON_CPU_ERR_INVALID;
+    }
+    for (int i = 0; i < k; i++) {
+        if (inputs[i] == 0) return UNISON_CPU_ERR_INVALID;
+    }
+    for (long r = 0; r < rows; r++) {
+        if (states[r] == 0) return UNISON_CPU_ERR_INVALID;
+    }
+    const float cn = coef[k];
+    for (long r = 0; r < rows; r++) {
+        Mt mt;
+        if (!mt_load(reinterpret_cast<const unison_cpu_torch_rng*>(states[r]), &mt)) return UNISON_CPU_ERR_INVALID;
+        /* the last block holds at least 16 elements, so the tail group of 16 lies inside it */
+        for (long start = 0; start < n;) {
+            const long rest = n - start;
+            const long len = rest < UNISON_CPU_NOISE_BLOCK + 16 ? rest : UNISON_CPU_NOISE_BLOCK;
+            float noise[UNISON_CPU_NOISE_BLOCK + 16];
+            normal_block(&mt, noise, len, start + len == n, n);
+            const float* x[UNISON_CPU_MAX_INPUTS + 1];
+            float c[UNISON_CPU_MAX_INPUTS + 1];
+            int terms = 0;
+            for (int i = 0; i < k; i++) {
+                if (coef[i] != 0.0f) {
+                    x[terms] = reinterpret_cast<const float*>(inputs[i]) + r * n + start;
+                    c[terms++] = coef[i];
+                }
+            }
+            x[terms] = noise;
+            c[terms++] = cn;
+            float* out = reinterpret_cast<float*>(output) + r * n + start;
+            switch (terms) {
+                case 1: combine<1>(len, x, c, out); break;
+                case 2: combine<2>(len, x, c, out); break;
+                case 3: combine<3>(len, x, c, out); break;
+                case 4: combine<4>(len, x, c, out); break;
+                case 5: combine<5>(len, x, c, out); break;
+                case 6: combine<6>(len, x, c, out); break;
+                case 7: combine<7>(len, x, c, out); break;
+                case 8: combine<8>(len, x, c, out); break;
+                default: combine_buffered(len, terms, x, c, out); break;
+            }
+            start += len;
+        }
+        mt_store(&mt, reinterpret_cast<unison_cpu_torch_rng*>(states[r]));
     }
     return UNISON_CPU_OK;
 }

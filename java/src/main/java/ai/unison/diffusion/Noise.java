@@ -6,6 +6,7 @@ import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -90,6 +91,19 @@ public final class Noise implements NoiseSource, AutoCloseable {
             Tensor x = gaussian(Arrays.copyOfRange(shape, 1, shape.length));
             return scope.keep(x.to(like.device(), like.scalar_type()));
         }
+    }
+
+    /** One generator per batch row, in batch order, when {@code like}'s batch matches the seeds. */
+    @Override
+    public Generator[] generators(Tensor like) {
+        if (like.dim() == 0 || like.size(0) != generators.length) {
+            return null;
+        }
+        Generator[] out = new Generator[generators.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = generators[i].generator();
+        }
+        return out;
     }
 
     @Override

@@ -2,6 +2,7 @@ package ai.unison.runtime;
 
 import ai.unison.natives.UnisonCpu;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,8 @@ public final class CpuKernels {
 
     private final boolean available;
     private final String status;
+    /** Whether the noise kernel draws what libtorch draws here: checked once, on its first use. */
+    private volatile Boolean randnAgrees;
 
     private CpuKernels(boolean available, String status) {
         this.available = available;
@@ -153,6 +156,117 @@ public final class CpuKernels {
         return t != null && t.defined() && t.is_cpu() && t.layout().value == torch.Layout.Strided.value
                 && t.scalar_type().value == torch.ScalarType.Float.value && t.numel() == n && t.is_contiguous()
                 && !t.requires_grad() && !t.is_neg() && !t.is_conj();
+    }
+
+    /**
+     * {@code out = sum_i coef[i] * inputs[i] + noiseCoef * N}, where {@code N} is what drawing
+     * {@code torch.randn} from each generator in turn gives, generator r filling the r-th of
+     * {@code generators.length} equal rows of {@code out} (one generator per batch sample, or one for the
+     * whole tensor), in one native pass without materialising the noise; the generators advance exactly as
+     * that draw advances them. Values agree with libtorch's to float rounding (libm's and libtorch's
+     * vectorised sin, cos and log round differently from ours in the last place or two); the random stream is
+     * the same bit for bit. Returns {@code false}, having drawn and written nothing, when the library is
+     * unavailable, a tensor does not fit (see {@link #fits}), a tensor overlaps {@code out} without being it,
+     * a row holds fewer than 16 elements (libtorch draws those differently), there are more inputs than one
+     * call takes, or the one-time check against libtorch's own draw failed in this process.
+     */
+    public boolean combineWithNoise(Tensor out, Tensor[] inputs, float[] coef, float noiseCoef, Generator[] generators) {
+        if (coef.length != inputs.length) {
+            throw new IllegalArgumentException(inputs.length + " inputs but " + coef.length + " coefficients");
+        }
+        if (!available || inputs.length > UnisonCpu.MAX_INPUTS || generators.length == 0) {
+            return false;
+        }
+        long total = out.numel();
+        long rows = generators.length;
+        if (total % rows != 0 || total / rows < 16 || !fits(out, total)) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (!fits(t, total)) {
+                return false;
+            }
+        }
+        long[] in = addresses(inputs);
+        if (!sameOrDisjoint(new long[] {out.data_ptr().address()}, in, total * Float.BYTES) || !randnAgrees()) {
+            return false;
+        }
+        float[] c = java.util.Arrays.copyOf(coef, coef.length + 1);
+        c[coef.length] = noiseCoef;
+        drawInto(out, total / rows, in, c, generators);
+        return true;
+    }
+
+    /** Runs the kernel with each generator's state fetched, advanced in place and put back. */
+    private static void drawInto(Tensor out, long n, long[] inputs, float[] coef, Generator[] generators) {
+        Tensor[] states = new Tensor[generators.length];
+        long[] addresses = new long[generators.length];
+        try {
+            for (int r = 0; r < generators.length; r++) {
+                states[r] = generators[r].get_state();
+                if (states[r].numel() < UnisonCpu.TORCH_RNG_STATE_BYTES || !states[r].is_contiguous()
+                        || states[r].scalar_type().value != torch.ScalarType.Byte.value) {
+                    throw new IllegalStateException("a CPU generator's state is " + states[r].numel()
+                            + " bytes, not libtorch's layout of at least " + UnisonCpu.TORCH_RNG_STATE_BYTES);
+                }
+                addresses[r] = states[r].data_ptr().address();
+            }
+            int rc = UnisonCpu.unison_cpu_lincomb_randn(generators.length, n, addresses, inputs.length, inputs, coef,
+                    out.data_ptr().address());
+            if (rc != UnisonCpu.OK) {
+                throw new IllegalStateException("unison_cpu_lincomb_randn returned " + rc + " for " + generators.length
+                        + " rows of " + n + " with " + inputs.length + " inputs");
+            }
+            for (int r = 0; r < generators.length; r++) {
+                generators[r].set_state(states[r]);
+            }
+        } finally {
+            for (Tensor s : states) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Once per process: whether the kernel's draw from a seeded generator matches {@code torch.randn}'s from an
+     * identically seeded one (values to float rounding, 41 of them so that the tail rule is exercised) and
+     * leaves the generator where libtorch leaves it (the next draws equal bit for bit). A libtorch whose
+     * generator state has another layout fails this, and the noise then comes from libtorch.
+     */
+    private boolean randnAgrees() {
+        Boolean agrees = randnAgrees;
+        if (agrees == null) {
+            synchronized (this) {
+                agrees = randnAgrees;
+                if (agrees == null) {
+                    agrees = checkRandn();
+                    randnAgrees = agrees;
+                    if (!agrees) {
+                        LoggerFactory.getLogger(CpuKernels.class).warn(
+                                "the CPU noise kernel does not reproduce this libtorch's generator; noise is drawn by libtorch");
+                    }
+                }
+            }
+        }
+        return agrees;
+    }
+
+    private static boolean checkRandn() {
+        try (NativeScope scope = NativeScope.open();
+             Rng ours = new Rng(20261122L);
+             Rng theirs = new Rng(20261122L)) {
+            long n = 41;
+            Tensor expected = theirs.randn(n);
+            Tensor got = Torch.empty(torch.ScalarType.Float, n);
+            drawInto(got, n, new long[0], new float[] {1f}, new Generator[] {ours.generator()});
+            boolean close = torch.allclose(got, expected, 1e-5, 1e-5, false);
+            boolean sameStream = torch.equal(ours.randn(n), theirs.randn(n));
+            return close && sameStream;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static long[] addresses(Tensor[] tensors) {

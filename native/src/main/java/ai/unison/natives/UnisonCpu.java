@@ -20,7 +20,7 @@ public final class UnisonCpu {
     }
 
     /** The ABI this binding was written for; must equal {@link #unison_cpu_abi()}. */
-    public static final int ABI = 1;
+    public static final int ABI = 2;
 
     public static final int OK = 0;
     public static final int ERR_INVALID = -1;
@@ -40,4 +40,15 @@ public final class UnisonCpu {
      */
     public static native int unison_cpu_lincomb(long n, int k, @Cast("const long*") long[] inputs, int m,
             @Cast("const long*") long[] outputs, @Cast("const float*") float[] coef);
+
+    /** Bytes of libtorch's {@code CPUGeneratorImplStateLegacy}, the start of a CPU generator's {@code get_state()}. */
+    public static final int TORCH_RNG_STATE_BYTES = 5048;
+
+    /**
+     * {@code out = sum_i coef[i] * in_i + coef[k] * N} over {@code rows} rows of {@code n} float32 elements, where
+     * row r's noise is the next {@code n}-element {@code torch.randn} draw of the generator whose
+     * {@code get_state()} bytes start at {@code states[r]} (advanced in place; see the header).
+     */
+    public static native int unison_cpu_lincomb_randn(long rows, long n, @Cast("const long*") long[] states, int k,
+            @Cast("const long*") long[] inputs, @Cast("const float*") float[] coef, long output);
 }

@@ -100,20 +100,21 @@ public final class DDIMScheduler extends BaseScheduler {
                     em = sqrtA;
                 }
             }
-            Tensor prev;
+            LinearCombination combination;
             if (clipSample) {
                 Tensor x0 = LinearCombination.of(cs, sample).plus(cm, modelOutput).eval(sample);
                 x0.clamp_(new org.bytedeco.pytorch.ScalarOptional(Torch.scalar(-clipSampleRange)),
                         new org.bytedeco.pytorch.ScalarOptional(Torch.scalar(clipSampleRange)));
-                prev = LinearCombination.of(sqrtAPrev, x0).plus(direction * es, sample)
-                        .plus(direction * em, modelOutput).eval(sample);
+                combination = LinearCombination.of(sqrtAPrev, x0).plus(direction * es, sample)
+                        .plus(direction * em, modelOutput);
             } else {
-                prev = LinearCombination.of(sqrtAPrev * cs + direction * es, sample)
-                        .plus(sqrtAPrev * cm + direction * em, modelOutput).eval(sample);
+                combination = LinearCombination.of(sqrtAPrev * cs + direction * es, sample)
+                        .plus(sqrtAPrev * cm + direction * em, modelOutput);
             }
             if (eta > 0 && std > 0) {
-                prev.add_(noise.next(sample), Torch.scalar(std));
+                combination.plusNoise(std, noise);
             }
+            Tensor prev = combination.eval(sample);
             advance();
             return scope.keep(prev);
         }

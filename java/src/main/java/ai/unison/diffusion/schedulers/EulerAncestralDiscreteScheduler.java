@@ -58,7 +58,7 @@ public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
         try (NativeScope scope = NativeScope.open()) {
             LinearCombination prev = EulerDiscreteScheduler.derivativeStep(prediction, from, dt, sample, modelOutput);
             if (up > 0) {
-                prev.plus(up, noise.next(sample));
+                prev.plusNoise(up, noise);
             }
             Tensor out = prev.eval(sample);
             advance();

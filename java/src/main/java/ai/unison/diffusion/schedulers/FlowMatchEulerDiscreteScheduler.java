@@ -125,7 +125,7 @@ public final class FlowMatchEulerDiscreteScheduler extends BaseScheduler {
             if (stochastic) {
                 // x0 = sample - sigma * v, then re-noised to the next level with fresh noise
                 prev = LinearCombination.of(1 - next, sample).plus(-(1 - next) * (double) sigma, modelOutput)
-                        .plus(next, noise.next(sample)).eval(sample);
+                        .plusNoise(next, noise).eval(sample);
             } else {
                 prev = LinearCombination.of(1, sample).plus(next - sigma, modelOutput).eval(sample);
             }

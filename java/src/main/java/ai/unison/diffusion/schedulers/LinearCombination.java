@@ -2,6 +2,7 @@ package ai.unison.diffusion.schedulers;
 
 import ai.unison.runtime.CpuKernels;
 import ai.unison.runtime.Torch;
+import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -16,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * with coefficient 1 absorbs the next one ({@code torch.add(a, b, alpha)}, one pass), every further term
  * is one in-place {@code add_(t, c)}. Both compute in float32 from float32 coefficients, so they agree to
  * rounding. Coefficients are computed in Java from the schedule; the tensors are only read.
+ *
+ * <p>A stochastic step adds fresh noise with {@link #plusNoise}: when the source is a plain draw from seeded
+ * CPU generators ({@link NoiseSource#generators()}) and the kernels take the tensors, the noise is drawn inside
+ * the same native pass and never materialised; otherwise it is drawn with {@link NoiseSource#next} and is one
+ * more term.
  */
 final class LinearCombination {
     /**
@@ -25,9 +31,13 @@ final class LinearCombination {
     static volatile boolean useCpuKernels = true;
     /** How many evaluations the CPU kernels did, for tests. */
     static final AtomicLong NATIVE_EVALS = new AtomicLong();
+    /** How many of them drew their noise in the kernel, for tests. */
+    static final AtomicLong NATIVE_NOISE_EVALS = new AtomicLong();
 
     private final List<Double> coefficients = new ArrayList<>();
     private final List<Tensor> tensors = new ArrayList<>();
+    private NoiseSource noise;
+    private double noiseCoefficient;
 
     private LinearCombination() {
     }
@@ -42,7 +52,23 @@ final class LinearCombination {
         for (int i = 0; i < other.tensors.size(); i++) {
             out.plus(c * other.coefficients.get(i), other.tensors.get(i));
         }
+        if (other.noise != null) {
+            out.plusNoise(c * other.noiseCoefficient, other.noise);
+        }
         return out;
+    }
+
+    /**
+     * Adds {@code c} times fresh standard normal noise from {@code source}, shaped like the result, as the last
+     * term (one noise term per combination).
+     */
+    LinearCombination plusNoise(double c, NoiseSource source) {
+        if (noise != null) {
+            throw new IllegalStateException("a combination takes one noise term");
+        }
+        noise = source;
+        noiseCoefficient = c;
+        return this;
     }
 
     LinearCombination plus(double c, Tensor t) {
@@ -71,8 +97,49 @@ final class LinearCombination {
 
     /** The combination as a new tensor in the dtype of {@code like} (the sample's). */
     Tensor eval(Tensor like) {
+        if (noise != null) {
+            Tensor fused = evalWithNoise(like);
+            if (fused != null) {
+                return fused;
+            }
+            drawNoise(like);
+        }
         Tensor fused = evalNative(null, null, like);
         return fused != null ? fused : evalPasses(like);
+    }
+
+    /** Replaces the pending noise term by a drawn tensor (so that the other paths see only tensors). */
+    private void drawNoise(Tensor like) {
+        NoiseSource source = noise;
+        noise = null;
+        plus(noiseCoefficient, source.next(like));
+    }
+
+    /** The combination with its noise drawn in one native pass, or {@code null} with nothing drawn. */
+    private Tensor evalWithNoise(Tensor like) {
+        if (!useCpuKernels || !CpuKernels.get().available()) {
+            return null;
+        }
+        Generator[] generators = noise.generators(like);
+        long n = like.numel();
+        if (generators == null || !CpuKernels.fits(like, n)) {
+            return null;
+        }
+        List<Tensor> inputs = new ArrayList<>(tensors.size());
+        if (!collect(inputs, n)) {
+            return null;
+        }
+        float[] coef = new float[inputs.size()];
+        coefficientsInto(coef, inputs);
+        Tensor out = torch.empty_like(like);
+        if (!CpuKernels.get().combineWithNoise(out, inputs.toArray(new Tensor[0]), coef, (float) noiseCoefficient,
+                generators)) {
+            out.close();
+            return null;
+        }
+        NATIVE_EVALS.incrementAndGet();
+        NATIVE_NOISE_EVALS.incrementAndGet();
+        return out;
     }
 
     /**
@@ -82,6 +149,9 @@ final class LinearCombination {
      * evaluates with libtorch).
      */
     Tensor evalNative(LinearCombination first, Tensor firstOut, Tensor like) {
+        if (noise != null || first != null && first.noise != null) {
+            throw new IllegalStateException("a two-output combination takes no noise term");
+        }
         if (!useCpuKernels || !CpuKernels.get().available()) {
             return null;
         }
@@ -127,6 +197,9 @@ final class LinearCombination {
 
     /** {@link #eval} with libtorch passes. */
     Tensor evalPasses(Tensor like) {
+        if (noise != null) {
+            drawNoise(like);
+        }
         int first = -1;
         for (int i = 0; i < tensors.size(); i++) {
             double c = coefficients.get(i);
@@ -160,6 +233,9 @@ final class LinearCombination {
 
     /** Writes the combination into {@code out}, a tensor the caller owns that is none of the terms. */
     void evalInto(Tensor out) {
+        if (noise != null) {
+            throw new IllegalStateException("evalInto takes no noise term");
+        }
         int first = 0;
         for (int i = 0; i < tensors.size(); i++) {
             if (coefficients.get(i) == 1.0) {
