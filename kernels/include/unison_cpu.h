@@ -79,6 +79,22 @@ static inline void combine_buffered(long len, int k, const float* const* x, cons
     for (long e = 0; e < len; e++) out[e] = acc[e];
 }
 
+/* out = the terms' sum: zero terms give 0, up to UNISON_CPU_UNROLLED one loop, more the buffered loop. */
+static inline void combine_terms(long len, int terms, const float* const* x, const float* c, float* out) {
+    switch (terms) {
+        case 0: for (long e = 0; e < len; e++) out[e] = 0.0f; break;
+        case 1: combine<1>(len, x, c, out); break;
+        case 2: combine<2>(len, x, c, out); break;
+        case 3: combine<3>(len, x, c, out); break;
+        case 4: combine<4>(len, x, c, out); break;
+        case 5: combine<5>(len, x, c, out); break;
+        case 6: combine<6>(len, x, c, out); break;
+        case 7: combine<7>(len, x, c, out); break;
+        case 8: combine<8>(len, x, c, out); break;
+        default: combine_buffered(len, terms, x, c, out); break;
+    }
+}
+
 }  // namespace unison_cpu_detail
 
 static inline int unison_cpu_lincomb(long n, int k, const long* inputs, int m, const long* outputs,
@@ -107,19 +123,7 @@ static inline int unison_cpu_lincomb(long n, int k, const long* inputs, int m, c
                     c[terms++] = ci;
                 }
             }
-            float* out = reinterpret_cast<float*>(outputs[j]) + start;
-            switch (terms) {
-                case 0: for (long e = 0; e < len; e++) out[e] = 0.0f; break;
-                case 1: combine<1>(len, x, c, out); break;
-                case 2: combine<2>(len, x, c, out); break;
-                case 3: combine<3>(len, x, c, out); break;
-                case 4: combine<4>(len, x, c, out); break;
-                case 5: combine<5>(len, x, c, out); break;
-                case 6: combine<6>(len, x, c, out); break;
-                case 7: combine<7>(len, x, c, out); break;
-                case 8: combine<8>(len, x, c, out); break;
-                default: combine_buffered(len, terms, x, c, out); break;
-            }
+            combine_terms(len, terms, x, c, reinterpret_cast<float*>(outputs[j]) + start);
         }
     }
     return UNISON_CPU_OK;
@@ -352,18 +356,7 @@ static inline int unison_cpu_lincomb_randn(long rows, long n, const long* states
             }
             x[terms] = noise;
             c[terms++] = cn;
-            float* out = reinterpret_cast<float*>(output) + r * n + start;
-            switch (terms) {
-                case 1: combine<1>(len, x, c, out); break;
-                case 2: combine<2>(len, x, c, out); break;
-                case 3: combine<3>(len, x, c, out); break;
-                case 4: combine<4>(len, x, c, out); break;
-                case 5: combine<5>(len, x, c, out); break;
-                case 6: combine<6>(len, x, c, out); break;
-                case 7: combine<7>(len, x, c, out); break;
-                case 8: combine<8>(len, x, c, out); break;
-                default: combine_buffered(len, terms, x, c, out); break;
-            }
+            combine_terms(len, terms, x, c, reinterpret_cast<float*>(output) + r * n + start);
             start += len;
         }
         mt_store(&mt, reinterpret_cast<unison_cpu_torch_rng*>(states[r]));
