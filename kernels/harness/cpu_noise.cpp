@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
             double worst = 0;
             for (int draw = 0; draw < 2; draw++) {
                 reference_fill(g, want.data(), n);
-                if (unison_cpu_lincomb_randn(1, n, &sp, 0, nullptr, &one, (long) got.data()) != UNISON_CPU_OK) {
+                if (unison_cpu_lincomb_randn(1, n, &sp, 0, nullptr, &one, (long) got.data(), 0, 0.0f) != UNISON_CPU_OK) {
                     printf("n=%ld: kernel refused\n", n);
                     return 1;
                 }
@@ -108,11 +108,11 @@ int main(int argc, char** argv) {
         auto t1 = std::chrono::steady_clock::now();
         evict();
         auto t2 = std::chrono::steady_clock::now();
-        unison_cpu_lincomb_randn(1, n, &sp, 2, in, coef, (long) out.data());
+        unison_cpu_lincomb_randn(1, n, &sp, 2, in, coef, (long) out.data(), 0, 0.0f);
         auto t3 = std::chrono::steady_clock::now();
         evict();
         auto t4 = std::chrono::steady_clock::now();
-        unison_cpu_lincomb_randn(1, n, &sp, 0, in, coef + 2, (long) out.data());
+        unison_cpu_lincomb_randn(1, n, &sp, 0, in, coef + 2, (long) out.data(), 0, 0.0f);
         auto t5 = std::chrono::steady_clock::now();
         pass = std::min(pass, ms(t0, t1));
         fused = std::min(fused, ms(t2, t3));

@@ -2,8 +2,8 @@
  * unison_cpu.h: the project's CPU kernels, header-only. Compiled into the JavaCPP glue of
  * ai.unison.natives.UnisonCpu (libjniUnisonCpu.so) by kernels/build.sh with g++ -O3 -fno-math-errno
  * -ffp-contract=off; plain C++ that the compiler vectorises (the noise kernel's hot loops are compiled for
- * AVX-512, AVX2 and baseline x86-64 and picked at load time; without contraction all three round alike),
- * one thread, no allocation.
+ * x86-64-v4 (AVX-512), -v3 (AVX2, FMA) and the baseline and picked at load time; with no contraction and
+ * every fused multiply-add written out, all three round alike), one thread, no allocation.
  *
  * Addresses travel as long (a void* cast), as in the Java binding.
  */
@@ -152,6 +152,11 @@ static inline int unison_cpu_lincomb(long n, int k, const long* inputs, int m, c
  * UNISON_CPU_NOISE_BLOCK elements is drawn into a buffer on the stack and combined at once. Sums as in
  * unison_cpu_lincomb, the noise term last.
  *
+ * When output2 is not 0 it also gets scale2 * out, rounded once from the float result (what multiplying
+ * out by the float scale2 afterwards gives, bit for bit), in the same pass: a sampler's next model input
+ * (an Euler step's sample / sqrt(sigma^2 + 1)) written while out is still in cache. It must be disjoint
+ * from out and the inputs.
+ *
  * Requires n >= 16 (torch draws smaller tensors differently). Inputs may be the output itself or disjoint
  * from it. Returns UNISON_CPU_OK, or UNISON_CPU_ERR_INVALID for a size or count out of range, a null
  * address or a generator state that is not a seeded, valid Mersenne-Twister state.
@@ -201,9 +206,9 @@ static inline void mt_twist(uint32_t* s) {
     s[UNISON_MT_N - 1] = s[UNISON_MT_M - 1] ^ mt_mix(s[UNISON_MT_N - 1], s[0]);
 }
 
-/* count uniforms in [0, 1) as at::uniform_real_distribution<float>(0, 1) draws them, one 32-bit output each. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void mt_uniform(Mt* mt, float* out, long count) {
+/* The next count raw Mersenne-Twister words (before tempering), as at::mt19937 hands them out. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void mt_words(Mt* mt, uint32_t* out, long count) {
     while (count > 0) {
         if (mt->left == 1) {
             mt_twist(mt->s);
@@ -212,15 +217,7 @@ static void mt_uniform(Mt* mt, float* out, long count) {
         }
         long take = mt->left - 1;
         if (take > count) take = count;
-        const uint32_t* w = mt->s + mt->next;
-        for (long e = 0; e < take; e++) {
-            uint32_t y = w[e];
-            y ^= y >> 11;
-            y ^= (y << 7) & 0x9d2c5680u;
-            y ^= (y << 15) & 0xefc60000u;
-            y ^= y >> 18;
-            out[e] = (float) (int32_t) (y & 0xffffffu) * 5.9604644775390625e-8f;
-        }
+        memcpy(out, mt->s + mt->next, (size_t) take * sizeof(uint32_t));
         mt->next += (uint32_t) take;
         mt->left -= (int32_t) take;
         out += take;
@@ -228,9 +225,37 @@ static void mt_uniform(Mt* mt, float* out, long count) {
     }
 }
 
-/* log(x) for x in [2^-24, 1], in float: x = (1 + f) 2^e with 1 + f in [sqrt(1/2), sqrt(2)),
-   log(1 + f) = f - (f^2/2 - s (f^2/2 + R)), s = f / (2 + f), R = 2 s^2/3 + 2 s^4/5 + ... (the series of
-   2 atanh s), ln 2 split in two so that e ln 2 is exact. Branch-free so that loops over it vectorise. */
+/* A raw word's uniform in [0, 1) as at::uniform_real_distribution<float>(0, 1) makes it: MT19937 tempering,
+   then the low 24 bits times 2^-24. */
+static inline float mt_uniform(uint32_t y) {
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return (float) (int32_t) (y & 0xffffffu) * 5.9604644775390625e-8f;
+}
+
+/* The uniforms of groups of 16 words split by halves: u1[8g + j] from word 16g + j, u2[8g + j] from word
+   16g + 8 + j (j < 8), the two sides of libtorch's Box-Muller pairs. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void mt_uniform_pairs(const uint32_t* words, long groups, float* u1, float* u2) {
+    for (long g = 0; g < groups; g++) {
+        for (int j = 0; j < 8; j++) u1[g * 8 + j] = mt_uniform(words[g * 16 + j]);
+        for (int j = 0; j < 8; j++) u2[g * 8 + j] = mt_uniform(words[g * 16 + 8 + j]);
+    }
+}
+
+/* The Box-Muller arithmetic: float, with every multiply-add an explicit fused one (one rounding), so that each
+   instruction-set clone computes the same bits: x86-64-v3 and -v4 with FMA instructions, the baseline with
+   libm's fmaf. The polynomials are minimax fits of our own (discrete minimax by linear programming on 20,000
+   points, coefficients rounded to float): relative error below 4e-9 for sin, 2e-10 for cos, 1e-9 for the
+   log term, before rounding. */
+#define UNISON_FMA(a, b, c) __builtin_fmaf((a), (b), (c))
+
+/* log(x) for x in [2^-24, 1]: x = (1 + f) 2^e with 1 + f in [sqrt(1/2), sqrt(2)),
+   log(1 + f) = f - (f^2/2 - s (f^2/2 + R)), s = f / (2 + f), R ~ 2 atanh(s)/s - 2 = z (2/3 + 2z/5 + ...) with
+   z = s^2 (a three-term fit on z <= 0.0295), ln 2 split in two so that e ln 2 keeps its low bits.
+   Branch-free so that loops over it vectorise. */
 static inline float log_unit(float x) {
     uint32_t b;
     memcpy(&b, &x, 4);
@@ -242,29 +267,28 @@ static inline float log_unit(float x) {
     const float f = m - 1.0f;
     const float s = f / (2.0f + f);
     const float z = s * s;
-    const float r = z * (2.0f / 3 + z * (2.0f / 5 + z * (2.0f / 7 + z * (2.0f / 9 + z * (2.0f / 11)))));
+    const float r = z * UNISON_FMA(z, UNISON_FMA(z, 0.29872480f, 0.39977497f), 0.66666776f);
     const float hfsq = 0.5f * f * f;
-    return e * 0.693138122558593750f - ((hfsq - (s * (hfsq + r) + e * 9.0580015e-06f)) - f);
+    return UNISON_FMA(e, 0.693138122558593750f, -((hfsq - UNISON_FMA(s, hfsq + r, e * 9.0580015e-06f)) - f));
 }
 
 /* Box-Muller for count pairs: out1 = r cos t, out2 = r sin t with r = sqrt(-2 log(1 - x1)) and t = 2 pi x2
-   (in float, as libtorch's AVX2 path computes it), reduced as t = q pi/2 + a with
-   |a| <= pi/4 (pi/2 in three parts, the first two products exact), and Taylor series for sin a and cos a;
-   float throughout. The arrays are contiguous, so the loop vectorises at any width. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
+   (in float, as libtorch's AVX2 path computes it), reduced as t = q pi/2 + a with |a| <= pi/4 (pi/2 in three
+   parts), then sin a = a + a^3 P(a^2) and cos a = 1 - a^2/2 + ... (three-term fits). The arrays are
+   contiguous, so the loop vectorises at any width. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 static void box_muller(const float* x1, const float* x2, float* out1, float* out2, long count) {
     for (long j = 0; j < count; j++) {
         const float u1 = 1.0f - x1[j];
         const float t = 6.2831855f * x2[j];
         const float radius = __builtin_sqrtf(-2.0f * log_unit(u1));
-        const int32_t q = (int32_t) (t * 0.63661977f + 0.5f);
+        const int32_t q = (int32_t) UNISON_FMA(t, 0.63661977f, 0.5f);
         const float k = (float) q;
-        const float a = ((t - k * 1.5703125f) - k * 4.837512969970703e-4f) - k * 7.549790126404332e-8f;
+        const float a = UNISON_FMA(-k, 7.5497901e-08f, UNISON_FMA(-k, 4.8375130e-04f, UNISON_FMA(-k, 1.5703125f, t)));
         const float z = a * a;
-        /* Taylor coefficients (-1)^k / (2k+1)! and (-1)^k / (2k)!, folded at compile time */
-        const float sa = a + a * z * (-1.0f / 6 + z * (1.0f / 120 + z * (-1.0f / 5040 + z * (1.0f / 362880))));
-        const float ca = 1.0f - 0.5f * z + z * z * (1.0f / 24 + z * (-1.0f / 720 + z * (1.0f / 40320
-                + z * (-1.0f / 3628800))));
+        const float sa = UNISON_FMA(a * z, UNISON_FMA(z, UNISON_FMA(z, -1.9515281e-04f, 8.3321603e-03f), -0.16666655f), a);
+        const float ca = UNISON_FMA(z, UNISON_FMA(z, UNISON_FMA(z, UNISON_FMA(z, 2.4429839e-05f, -1.3887284e-03f),
+                0.041666646f), -0.5f), 1.0f);
         /* quadrant q: sin t = (sin a, cos a, -sin a, -cos a)[q & 3], cos t = (cos a, -sin a, -cos a, sin a)[q & 3] */
         const bool odd = (q & 1) != 0;
         float sn = odd ? ca : sa;
@@ -281,28 +305,29 @@ static void box_muller(const float* x1, const float* x2, float* out1, float* out
     }
 }
 
-/* libtorch's normal_fill_16 over full groups of 16, in place: in each group x[j] and x[j+8] (j < 8) are one
-   Box-Muller pair. The halves are gathered into contiguous arrays first. */
-static inline void box_muller16(float* x, long groups) {
-    float a[(UNISON_CPU_NOISE_BLOCK + 16) / 2], b[(UNISON_CPU_NOISE_BLOCK + 16) / 2];
-    for (long g = 0; g < groups; g++) {
-        memcpy(a + g * 8, x + g * 16, 8 * sizeof(float));
-        memcpy(b + g * 8, x + g * 16 + 8, 8 * sizeof(float));
+/*
+ * The noise of one block of len positions of a row (len >= 16) into noise[0, len), libtorch's normal_fill in
+ * order: the block's full groups of 16 as Box-Muller pairs (position 16g + j with 16g + 8 + j, j < 8; the
+ * uniforms are made straight into the split layout box_muller reads, then the results are put back in place)
+ * and, when the block ends a row whose length is not a multiple of 16, 16 more words for its last 16
+ * positions, which replace what the groups gave there.
+ */
+static inline void normal_block(Mt* mt, long len, bool tail, float* noise) {
+    uint32_t words[UNISON_CPU_NOISE_BLOCK + 32];
+    float c[(UNISON_CPU_NOISE_BLOCK + 32) / 2], sn[(UNISON_CPU_NOISE_BLOCK + 32) / 2];
+    const long full = len / 16;
+    const long groups = full + (tail ? 1 : 0);  /* the tail's 16 words are one more group */
+    mt_words(mt, words, tail ? len + 16 : len);  /* a partial group's words are drawn, then replaced */
+    mt_uniform_pairs(words, full, c, sn);
+    if (tail) mt_uniform_pairs(words + len, 1, c + full * 8, sn + full * 8);
+    box_muller(c, sn, c, sn, groups * 8);
+    for (long g = 0; g < full; g++) {
+        memcpy(noise + g * 16, c + g * 8, 8 * sizeof(float));
+        memcpy(noise + g * 16 + 8, sn + g * 8, 8 * sizeof(float));
     }
-    box_muller(a, b, a, b, groups * 8);
-    for (long g = 0; g < groups; g++) {
-        memcpy(x + g * 16, a + g * 8, 8 * sizeof(float));
-        memcpy(x + g * 16 + 8, b + g * 8, 8 * sizeof(float));
-    }
-}
-
-/* n standard normals of one generator into buf (n >= 16): normal_fill, block by block. */
-static inline void normal_block(Mt* mt, float* buf, long len, bool last, long n) {
-    mt_uniform(mt, buf, len);
-    box_muller16(buf, len / 16);
-    if (last && n % 16 != 0) {
-        mt_uniform(mt, buf + len - 16, 16);
-        box_muller16(buf + len - 16, 1);
+    if (tail) {
+        memcpy(noise + len - 16, c + full * 8, 8 * sizeof(float));
+        memcpy(noise + len - 8, sn + full * 8, 8 * sizeof(float));
     }
 }
 
@@ -323,7 +348,7 @@ static inline void mt_store(const Mt* mt, unison_cpu_torch_rng* g) {
 }  // namespace unison_cpu_detail
 
 static inline int unison_cpu_lincomb_randn(long rows, long n, const long* states, int k, const long* inputs,
-                                           const float* coef, long output) {
+                                           const float* coef, long output, long output2, float scale2) {
     using namespace unison_cpu_detail;
     if (rows < 1 || n < 16 || k < 0 || k > UNISON_CPU_MAX_INPUTS || states == 0 || coef == 0 || output == 0
         || (k > 0 && inputs == 0)) {
@@ -344,7 +369,7 @@ static inline int unison_cpu_lincomb_randn(long rows, long n, const long* states
             const long rest = n - start;
             const long len = rest < UNISON_CPU_NOISE_BLOCK + 16 ? rest : UNISON_CPU_NOISE_BLOCK;
             float noise[UNISON_CPU_NOISE_BLOCK + 16];
-            normal_block(&mt, noise, len, start + len == n, n);
+            normal_block(&mt, len, start + len == n && n % 16 != 0, noise);
             const float* x[UNISON_CPU_MAX_INPUTS + 1];
             float c[UNISON_CPU_MAX_INPUTS + 1];
             int terms = 0;
@@ -356,7 +381,12 @@ static inline int unison_cpu_lincomb_randn(long rows, long n, const long* states
             }
             x[terms] = noise;
             c[terms++] = cn;
-            combine_terms(len, terms, x, c, reinterpret_cast<float*>(output) + r * n + start);
+            float* out = reinterpret_cast<float*>(output) + r * n + start;
+            combine_terms(len, terms, x, c, out);
+            if (output2 != 0) {
+                float* out2 = reinterpret_cast<float*>(output2) + r * n + start;
+                for (long e = 0; e < len; e++) out2[e] = scale2 * out[e];
+            }
             start += len;
         }
         mt_store(&mt, reinterpret_cast<unison_cpu_torch_rng*>(states[r]));

@@ -171,6 +171,17 @@ public final class CpuKernels {
      * call takes, or the one-time check against libtorch's own draw failed in this process.
      */
     public boolean combineWithNoise(Tensor out, Tensor[] inputs, float[] coef, float noiseCoef, Generator[] generators) {
+        return combineWithNoise(out, null, 0f, inputs, coef, noiseCoef, generators);
+    }
+
+    /**
+     * {@link #combineWithNoise(Tensor, Tensor[], float[], float, Generator[])}, also writing
+     * {@code scale * out} into {@code scaled} (when not null) in the same pass: bit for bit what
+     * {@code torch.mul(out, scale)} gives afterwards. {@code scaled} must be a tensor of its own, overlapping
+     * neither {@code out} nor an input (else {@code false}, nothing drawn).
+     */
+    public boolean combineWithNoise(Tensor out, Tensor scaled, float scale, Tensor[] inputs, float[] coef, float noiseCoef,
+                                    Generator[] generators) {
         if (coef.length != inputs.length) {
             throw new IllegalArgumentException(inputs.length + " inputs but " + coef.length + " coefficients");
         }
@@ -179,7 +190,7 @@ public final class CpuKernels {
         }
         long total = out.numel();
         long rows = generators.length;
-        if (total % rows != 0 || total / rows < 16 || !fits(out, total)) {
+        if (total % rows != 0 || total / rows < 16 || !fits(out, total) || scaled != null && !fits(scaled, total)) {
             return false;
         }
         for (Tensor t : inputs) {
@@ -188,17 +199,35 @@ public final class CpuKernels {
             }
         }
         long[] in = addresses(inputs);
-        if (!sameOrDisjoint(new long[] {out.data_ptr().address()}, in, total * Float.BYTES) || !randnAgrees()) {
+        long bytes = total * Float.BYTES;
+        long outAddress = out.data_ptr().address();
+        long scaledAddress = scaled == null ? 0 : scaled.data_ptr().address();
+        if (!sameOrDisjoint(new long[] {outAddress}, in, bytes)
+                || scaled != null && !disjoint(scaledAddress, outAddress, in, bytes) || !randnAgrees()) {
             return false;
         }
         float[] c = java.util.Arrays.copyOf(coef, coef.length + 1);
         c[coef.length] = noiseCoef;
-        drawInto(out, total / rows, in, c, generators);
+        drawInto(out, scaledAddress, scale, total / rows, in, c, generators);
+        return true;
+    }
+
+    /** Whether {@code [a, a + bytes)} overlaps neither {@code b} nor any of {@code others} (ranges of the same length). */
+    private static boolean disjoint(long a, long b, long[] others, long bytes) {
+        if (Math.abs(a - b) < bytes) {
+            return false;
+        }
+        for (long o : others) {
+            if (Math.abs(a - o) < bytes) {
+                return false;
+            }
+        }
         return true;
     }
 
     /** Runs the kernel with each generator's state fetched, advanced in place and put back. */
-    private static void drawInto(Tensor out, long n, long[] inputs, float[] coef, Generator[] generators) {
+    private static void drawInto(Tensor out, long scaled, float scale, long n, long[] inputs, float[] coef,
+                                 Generator[] generators) {
         Tensor[] states = new Tensor[generators.length];
         long[] addresses = new long[generators.length];
         try {
@@ -212,7 +241,7 @@ public final class CpuKernels {
                 addresses[r] = states[r].data_ptr().address();
             }
             int rc = UnisonCpu.unison_cpu_lincomb_randn(generators.length, n, addresses, inputs.length, inputs, coef,
-                    out.data_ptr().address());
+                    out.data_ptr().address(), scaled, scale);
             if (rc != UnisonCpu.OK) {
                 throw new IllegalStateException("unison_cpu_lincomb_randn returned " + rc + " for " + generators.length
                         + " rows of " + n + " with " + inputs.length + " inputs");
@@ -260,7 +289,7 @@ public final class CpuKernels {
             long n = 41;
             Tensor expected = theirs.randn(n);
             Tensor got = Torch.empty(torch.ScalarType.Float, n);
-            drawInto(got, n, new long[0], new float[] {1f}, new Generator[] {ours.generator()});
+            drawInto(got, 0, 0f, n, new long[0], new float[] {1f}, new Generator[] {ours.generator()});
             boolean close = torch.allclose(got, expected, 1e-5, 1e-5, false);
             boolean sameStream = torch.equal(ours.randn(n), theirs.randn(n));
             return close && sameStream;

@@ -58,6 +58,20 @@ public final class NativeScope implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The reverse of {@link #own}: hands a pointer the caller owns to the scope open on this thread, as if it
+     * had just been created there (it is freed when that scope closes); with no scope open the caller keeps
+     * owning it. Used to return a cached result from a call whose results are normally fresh.
+     */
+    public static <P extends Pointer> P adopt(P p) {
+        PointerScope inner = PointerScope.getInnerScope();
+        if (inner != null) {
+            inner.attach(p);
+            p.releaseReference();
+        }
+        return p;
+    }
+
     private PointerScope enclosing() {
         var it = PointerScope.getScopeIterator();
         while (it != null && it.hasNext()) {

@@ -47,8 +47,10 @@ public final class UnisonCpu {
     /**
      * {@code out = sum_i coef[i] * in_i + coef[k] * N} over {@code rows} rows of {@code n} float32 elements, where
      * row r's noise is the next {@code n}-element {@code torch.randn} draw of the generator whose
-     * {@code get_state()} bytes start at {@code states[r]} (advanced in place; see the header).
+     * {@code get_state()} bytes start at {@code states[r]} (advanced in place; see the header); when
+     * {@code output2} is not 0 it also gets {@code scale2 * out}.
      */
     public static native int unison_cpu_lincomb_randn(long rows, long n, @Cast("const long*") long[] states, int k,
-            @Cast("const long*") long[] inputs, @Cast("const float*") float[] coef, long output);
+            @Cast("const long*") long[] inputs, @Cast("const float*") float[] coef, long output, long output2,
+            float scale2);
 }

@@ -7,12 +7,15 @@ import org.bytedeco.pytorch.Tensor;
  * Ancestral Euler sampling (k-diffusion's {@code sample_euler_ancestral}), diffusers'
  * {@code EulerAncestralDiscreteScheduler}: an Euler step down to {@code sigma_down}, then fresh noise
  * scaled by {@code sigma_up}, where {@code sigma_up^2 + sigma_down^2 = sigma_next^2}. The noise comes
- * from the {@link NoiseSource} passed to {@link #step}.
+ * from the {@link NoiseSource} passed to {@link #step}. When the noise is drawn in the CPU kernel, a step also
+ * writes the next step's model input ({@code sample / sqrt(sigma_next^2 + 1)}) in the same pass, and
+ * {@link #scaleModelInput} hands it out instead of computing it again ({@link NextInput}).
  */
 public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
     private final TrainingSchedule train;
     private final PredictionType prediction;
     private final float[] trainSigmas;
+    private final NextInput nextInput = new NextInput();
 
     EulerAncestralDiscreteScheduler(ConfigReader cfg) {
         super(cfg.className());
@@ -44,7 +47,14 @@ public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
 
     @Override
     public Tensor scaleModelInput(Tensor sample, double timestep) {
-        return EulerDiscreteScheduler.scaleBySigma(sample, sigmas[indexOf(timestep)]);
+        int i = indexOf(timestep);
+        Tensor computed = nextInput.take(sample, i);
+        return computed != null ? computed : EulerDiscreteScheduler.scaleBySigma(sample, sigmas[i]);
+    }
+
+    @Override
+    void resetState() {
+        nextInput.close();
     }
 
     @Override
@@ -57,10 +67,20 @@ public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
         double dt = down - from;
         try (NativeScope scope = NativeScope.open()) {
             LinearCombination prev = EulerDiscreteScheduler.derivativeStep(prediction, from, dt, sample, modelOutput);
-            if (up > 0) {
+            Tensor out;
+            if (up > 0 && i + 1 < timesteps.length) {
                 prev.plusNoise(up, noise);
+                LinearCombination.Scaled r = prev.evalAlsoScaled(sample, (float) EulerDiscreteScheduler.inputScale(to));
+                out = r.value();
+                if (r.scaled() != null) {
+                    nextInput.put(out, i + 1, r.scaled());
+                }
+            } else {
+                if (up > 0) {
+                    prev.plusNoise(up, noise);
+                }
+                out = prev.eval(sample);
             }
-            Tensor out = prev.eval(sample);
             advance();
             return scope.keep(out);
         }

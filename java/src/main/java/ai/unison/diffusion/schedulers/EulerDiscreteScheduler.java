@@ -90,10 +90,15 @@ public final class EulerDiscreteScheduler extends BaseScheduler {
      * divides by a scalar the same way).
      */
     static Tensor scaleBySigma(Tensor sample, float sigma) {
-        float divisor = (float) Math.sqrt(sigma * sigma + 1f);
         try (NativeScope scope = NativeScope.open()) {
-            return scope.keep(torch.mul(sample, Torch.scalar(1.0 / divisor)));
+            return scope.keep(torch.mul(sample, Torch.scalar(inputScale(sigma))));
         }
+    }
+
+    /** The factor of {@link #scaleBySigma}, {@code 1 / sqrt(sigma^2 + 1)} (a float tensor multiplies by its float value). */
+    static double inputScale(float sigma) {
+        float divisor = (float) Math.sqrt(sigma * sigma + 1f);
+        return 1.0 / divisor;
     }
 
     @Override

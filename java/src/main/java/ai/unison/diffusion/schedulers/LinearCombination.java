@@ -95,10 +95,30 @@ final class LinearCombination {
         return coefficients.get(i);
     }
 
+    /** A combination's value and, when it could be written in the same pass, that value times a scale. */
+    record Scaled(Tensor value, Tensor scaled) {
+    }
+
+    /**
+     * {@link #eval}, plus {@code scale * value} computed in the same native pass when the noise is drawn in
+     * the kernel ({@link Scaled#scaled()} is {@code null} otherwise): bit for bit {@code torch.mul(value, scale)}.
+     */
+    Scaled evalAlsoScaled(Tensor like, float scale) {
+        if (noise != null) {
+            Tensor scaled = torch.empty_like(like);
+            Tensor fused = evalWithNoise(like, scaled, scale);
+            if (fused != null) {
+                return new Scaled(fused, scaled);
+            }
+            scaled.close();
+        }
+        return new Scaled(eval(like), null);
+    }
+
     /** The combination as a new tensor in the dtype of {@code like} (the sample's). */
     Tensor eval(Tensor like) {
         if (noise != null) {
-            Tensor fused = evalWithNoise(like);
+            Tensor fused = evalWithNoise(like, null, 0f);
             if (fused != null) {
                 return fused;
             }
@@ -115,8 +135,11 @@ final class LinearCombination {
         plus(noiseCoefficient, source.next(like));
     }
 
-    /** The combination with its noise drawn in one native pass, or {@code null} with nothing drawn. */
-    private Tensor evalWithNoise(Tensor like) {
+    /**
+     * The combination with its noise drawn in one native pass (and {@code scale} times it written into
+     * {@code scaled} when that is not null), or {@code null} with nothing drawn.
+     */
+    private Tensor evalWithNoise(Tensor like, Tensor scaled, float scale) {
         if (!useCpuKernels || !CpuKernels.get().available()) {
             return null;
         }
@@ -132,8 +155,8 @@ final class LinearCombination {
         float[] coef = new float[inputs.size()];
         coefficientsInto(coef, inputs);
         Tensor out = torch.empty_like(like);
-        if (!CpuKernels.get().combineWithNoise(out, inputs.toArray(new Tensor[0]), coef, (float) noiseCoefficient,
-                generators)) {
+        if (!CpuKernels.get().combineWithNoise(out, scaled, scale, inputs.toArray(new Tensor[0]), coef,
+                (float) noiseCoefficient, generators)) {
             out.close();
             return null;
         }

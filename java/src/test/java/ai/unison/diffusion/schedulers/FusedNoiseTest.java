@@ -173,4 +173,39 @@ class FusedNoiseTest {
             }
         }
     }
+
+    @Test
+    void eulerAncestralHandsOutTheNextInputItWroteOnlyForTheUnchangedSample() {
+        assumeKernels();
+        long[] shape = {1, 4, 9, 13};
+        try (NativeScope scope = NativeScope.open(); Rng rng = new Rng(4); Noise noise = Noise.seeded(6);
+             Scheduler s = Schedulers.create("euler-ancestral", Map.of())) {
+            s.setTimesteps(6);
+            double[] t = s.timesteps();
+            double[] sigmas = s.sigmas();
+            Tensor x = rng.randn(shape).mul(Torch.scalar(s.initNoiseSigma()));
+            Tensor v = rng.randn(shape);
+            Tensor first = s.scaleModelInput(x, t[0]);
+            Tensor next = s.step(v, t[0], x, noise);
+            // what scaleModelInput computes from scratch, bit for bit
+            Tensor want = torch.mul(next, Torch.scalar(EulerDiscreteScheduler.inputScale((float) sigmas[1])));
+            long handed = NextInput.HANDED_OUT.get();
+            Tensor in = s.scaleModelInput(next, t[1]);
+            assertEquals(handed + 1, NextInput.HANDED_OUT.get(), "the step's input was handed out");
+            assertArrayEquals(Torch.toFloats(want), Torch.toFloats(in), "the input written by the step");
+            assertTrue(first != in && in != next);
+            Tensor after = s.step(v, t[1], next, noise);
+            // the sample changed in place after the step: the kept input is stale and must not be used
+            after.mul_(Torch.scalar(2.0));
+            Tensor fresh = s.scaleModelInput(after, t[2]);
+            assertArrayEquals(Torch.toFloats(torch.mul(after, Torch.scalar(EulerDiscreteScheduler.inputScale((float) sigmas[2])))),
+                    Torch.toFloats(fresh), "computed again for a sample modified in place");
+            // another tensor with the same values is not the step's result either
+            Tensor third = s.step(v, t[2], after, noise);
+            Tensor copy = third.clone();
+            assertArrayEquals(Torch.toFloats(torch.mul(third, Torch.scalar(EulerDiscreteScheduler.inputScale((float) sigmas[3])))),
+                    Torch.toFloats(s.scaleModelInput(copy, t[3])));
+            assertEquals(handed + 1, NextInput.HANDED_OUT.get(), "nothing stale was handed out");
+        }
+    }
 }
