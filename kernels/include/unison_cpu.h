@@ -172,6 +172,14 @@ static inline int unison_cpu_lincomb(long n, int k, const long* inputs, int m, c
 static_assert(UNISON_CPU_NOISE_BLOCK % 16 == 0 && UNISON_CPU_NOISE_BLOCK <= UNISON_CPU_BLOCK,
               "UNISON_CPU_NOISE_BLOCK must be a multiple of 16 and at most UNISON_CPU_BLOCK");
 
+/* The instruction-set clones of the noise kernel's hot loops (GCC 12 and later: x86-64-v4, -v3 and the
+   baseline, picked at load time); other compilers build the baseline only, which computes the same bits. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && defined(__x86_64__)
+#define UNISON_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define UNISON_CLONES
+#endif
+
 /* libtorch's CPUGeneratorImplStateLegacy, the first 5048 bytes of CPUGeneratorImpl::get_state(). */
 typedef struct {
     int64_t the_initial_seed;
@@ -207,7 +215,7 @@ static inline void mt_twist(uint32_t* s) {
 }
 
 /* The next count raw Mersenne-Twister words (before tempering), as at::mt19937 hands them out. */
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+UNISON_CLONES
 static void mt_words(Mt* mt, uint32_t* out, long count) {
     while (count > 0) {
         if (mt->left == 1) {
@@ -237,7 +245,7 @@ static inline float mt_uniform(uint32_t y) {
 
 /* The uniforms of groups of 16 words split by halves: u1[8g + j] from word 16g + j, u2[8g + j] from word
    16g + 8 + j (j < 8), the two sides of libtorch's Box-Muller pairs. */
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+UNISON_CLONES
 static void mt_uniform_pairs(const uint32_t* words, long groups, float* u1, float* u2) {
     for (long g = 0; g < groups; g++) {
         for (int j = 0; j < 8; j++) u1[g * 8 + j] = mt_uniform(words[g * 16 + j]);
@@ -251,6 +259,7 @@ static void mt_uniform_pairs(const uint32_t* words, long groups, float* u1, floa
    points, coefficients rounded to float): relative error below 4e-9 for sin, 2e-10 for cos, 1e-9 for the
    log term, before rounding. */
 #define UNISON_FMA(a, b, c) __builtin_fmaf((a), (b), (c))
+
 
 /* log(x) for x in [2^-24, 1]: x = (1 + f) 2^e with 1 + f in [sqrt(1/2), sqrt(2)),
    log(1 + f) = f - (f^2/2 - s (f^2/2 + R)), s = f / (2 + f), R ~ 2 atanh(s)/s - 2 = z (2/3 + 2z/5 + ...) with
@@ -276,7 +285,7 @@ static inline float log_unit(float x) {
    (in float, as libtorch's AVX2 path computes it), reduced as t = q pi/2 + a with |a| <= pi/4 (pi/2 in three
    parts), then sin a = a + a^3 P(a^2) and cos a = 1 - a^2/2 + ... (three-term fits). The arrays are
    contiguous, so the loop vectorises at any width. */
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+UNISON_CLONES
 static void box_muller(const float* x1, const float* x2, float* out1, float* out2, long count) {
     for (long j = 0; j < count; j++) {
         const float u1 = 1.0f - x1[j];
