@@ -17,6 +17,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NativeScopeTest {
@@ -98,6 +100,20 @@ class NativeScopeTest {
             assertArrayEquals(new float[]{2, 4, 6}, Torch.toFloats(kept));
             assertTrue(!kept.isNull());
         }
+    }
+
+    @Test
+    void ownedTensorOutlivesItsScopeUntilAdoptedByAnother() {
+        Tensor owned;
+        try (NativeScope first = NativeScope.open()) {
+            owned = NativeScope.own(Torch.fromFloats(new float[]{1, 2, 3}, 3).mul(Torch.scalar(3)));
+        }
+        assertFalse(owned.isNull(), "owned: the scope it was made in does not free it");
+        try (NativeScope second = NativeScope.open()) {
+            assertSame(owned, NativeScope.adopt(owned));
+            assertArrayEquals(new float[]{3, 6, 9}, Torch.toFloats(owned));
+        }
+        assertTrue(owned.isNull(), "adopted: freed with the scope that adopted it");
     }
 
     @Test
