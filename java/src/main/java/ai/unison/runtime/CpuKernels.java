@@ -167,8 +167,9 @@ public final class CpuKernels {
      * vectorised sin, cos and log round differently from ours in the last place or two); the random stream is
      * the same bit for bit. Returns {@code false}, having drawn and written nothing, when the library is
      * unavailable, a tensor does not fit (see {@link #fits}), a tensor overlaps {@code out} without being it,
-     * a row holds fewer than 16 elements (libtorch draws those differently), there are more inputs than one
-     * call takes, or the one-time check against libtorch's own draw failed in this process.
+     * a row holds fewer than 16 elements (libtorch draws those differently), a generator stands in two rows,
+     * there are more inputs than one call takes, or the one-time check against libtorch's own draw failed in
+     * this process.
      */
     public boolean combineWithNoise(Tensor out, Tensor[] inputs, float[] coef, float noiseCoef, Generator[] generators) {
         return combineWithNoise(out, null, 0f, inputs, coef, noiseCoef, generators);
@@ -190,7 +191,8 @@ public final class CpuKernels {
         }
         long total = out.numel();
         long rows = generators.length;
-        if (total % rows != 0 || total / rows < 16 || !fits(out, total) || scaled != null && !fits(scaled, total)) {
+        if (total % rows != 0 || total / rows < 16 || !fits(out, total) || scaled != null && !fits(scaled, total)
+                || !distinct(generators)) {
             return false;
         }
         for (Tensor t : inputs) {
@@ -209,6 +211,21 @@ public final class CpuKernels {
         float[] c = java.util.Arrays.copyOf(coef, coef.length + 1);
         c[coef.length] = noiseCoef;
         drawInto(out, scaledAddress, scale, total / rows, in, c, generators);
+        return true;
+    }
+
+    /** Whether no generator stands in two rows (each row's draw must continue where the previous left it). */
+    private static boolean distinct(Generator[] generators) {
+        for (int i = 0; i < generators.length; i++) {
+            if (generators[i] == null) {
+                return false;
+            }
+            for (int j = 0; j < i; j++) {
+                if (generators[j] == generators[i] || generators[j].address() == generators[i].address()) {
+                    return false;
+                }
+            }
+        }
         return true;
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * rounding. Coefficients are computed in Java from the schedule; the tensors are only read.
  *
  * <p>A stochastic step adds fresh noise with {@link #plusNoise}: when the source is a plain draw from seeded
- * CPU generators ({@link NoiseSource#generators()}) and the kernels take the tensors, the noise is drawn inside
+ * CPU generators ({@link NoiseSource#generators(Tensor)}) and the kernels take the tensors, the noise is drawn inside
  * the same native pass and never materialised; otherwise it is drawn with {@link NoiseSource#next} and is one
  * more term.
  */

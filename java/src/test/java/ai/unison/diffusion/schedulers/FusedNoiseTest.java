@@ -121,6 +121,9 @@ class FusedNoiseTest {
                     new Generator[] {ours.generator(), theirs.generator()}));
             assertFalse(CpuKernels.get().combineWithNoise(Torch.empty(ScalarType.Double, 32), new Tensor[0], new float[0], 1f, g));
             assertFalse(CpuKernels.get().combineWithNoise(Torch.empty(ScalarType.Float, 8, 8).t(), new Tensor[0], new float[0], 1f, g));
+            // one generator in two rows: the rows' draws would have to follow each other
+            assertFalse(CpuKernels.get().combineWithNoise(Torch.empty(ScalarType.Float, 2, 16), new Tensor[0], new float[0], 1f,
+                    new Generator[] {ours.generator(), ours.generator()}));
             assertArrayEquals(Torch.toFloats(theirs.randn(20)), Torch.toFloats(ours.randn(20)), "nothing was drawn");
             assertThrows(IllegalArgumentException.class, () -> CpuKernels.get().combineWithNoise(
                     Torch.empty(ScalarType.Float, 32), new Tensor[0], new float[] {1f}, 1f, g));
