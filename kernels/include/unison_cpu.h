@@ -366,8 +366,11 @@ static inline int unison_cpu_lincomb_randn(long rows, long n, const long* states
     for (int i = 0; i < k; i++) {
         if (inputs[i] == 0) return UNISON_CPU_ERR_INVALID;
     }
-    for (long r = 0; r < rows; r++) {
-        if (states[r] == 0) return UNISON_CPU_ERR_INVALID;
+    for (long r = 0; r < rows; r++) {  /* every state checked before anything is drawn or written */
+        Mt probe;
+        if (states[r] == 0 || !mt_load(reinterpret_cast<const unison_cpu_torch_rng*>(states[r]), &probe)) {
+            return UNISON_CPU_ERR_INVALID;
+        }
     }
     const float cn = coef[k];
     for (long r = 0; r < rows; r++) {
