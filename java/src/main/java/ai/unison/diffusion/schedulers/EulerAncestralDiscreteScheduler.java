@@ -67,18 +67,17 @@ public final class EulerAncestralDiscreteScheduler extends BaseScheduler {
         double dt = down - from;
         try (NativeScope scope = NativeScope.open()) {
             LinearCombination prev = EulerDiscreteScheduler.derivativeStep(prediction, from, dt, sample, modelOutput);
-            Tensor out;
-            if (up > 0 && i + 1 < timesteps.length) {
+            if (up > 0) {
                 prev.plusNoise(up, noise);
+            }
+            Tensor out;
+            if (i + 1 < timesteps.length) {
                 LinearCombination.Scaled r = prev.evalAlsoScaled(sample, (float) EulerDiscreteScheduler.inputScale(to));
                 out = r.value();
                 if (r.scaled() != null) {
                     nextInput.put(out, i + 1, r.scaled());
                 }
             } else {
-                if (up > 0) {
-                    prev.plusNoise(up, noise);
-                }
                 out = prev.eval(sample);
             }
             advance();

@@ -128,6 +128,13 @@ final class LinearCombination {
         return fused != null ? fused : evalPasses(like);
     }
 
+    /** The entry points below {@link #eval} see only tensors: a pending noise term is {@link #eval}'s to draw. */
+    private void requireNoNoise() {
+        if (noise != null) {
+            throw new IllegalStateException("a noise term is drawn by eval or evalAlsoScaled only");
+        }
+    }
+
     /** Replaces the pending noise term by a drawn tensor (so that the other paths see only tensors). */
     private void drawNoise(Tensor like) {
         NoiseSource source = noise;
@@ -172,8 +179,9 @@ final class LinearCombination {
      * evaluates with libtorch).
      */
     Tensor evalNative(LinearCombination first, Tensor firstOut, Tensor like) {
-        if (noise != null || first != null && first.noise != null) {
-            throw new IllegalStateException("a two-output combination takes no noise term");
+        requireNoNoise();
+        if (first != null) {
+            first.requireNoNoise();
         }
         if (!useCpuKernels || !CpuKernels.get().available()) {
             return null;
@@ -220,9 +228,7 @@ final class LinearCombination {
 
     /** {@link #eval} with libtorch passes. */
     Tensor evalPasses(Tensor like) {
-        if (noise != null) {
-            drawNoise(like);
-        }
+        requireNoNoise();
         int first = -1;
         for (int i = 0; i < tensors.size(); i++) {
             double c = coefficients.get(i);
@@ -256,9 +262,7 @@ final class LinearCombination {
 
     /** Writes the combination into {@code out}, a tensor the caller owns that is none of the terms. */
     void evalInto(Tensor out) {
-        if (noise != null) {
-            throw new IllegalStateException("evalInto takes no noise term");
-        }
+        requireNoNoise();
         int first = 0;
         for (int i = 0; i < tensors.size(); i++) {
             if (coefficients.get(i) == 1.0) {
