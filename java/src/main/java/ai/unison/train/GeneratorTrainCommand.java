@@ -61,6 +61,11 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
     @Option(names = "--head-dim", paramLabel = "N", description = "transformer head width (default: ${DEFAULT-VALUE})")
     int headDim = 48;
 
+    @Option(names = "--patch", paramLabel = "N",
+            description = "transformer patch side in latent pixels (default: 16 / the VAE's spatial factor, one token per"
+                    + " 16x16 pixels); patch² · z_dim should stay below heads · head-dim")
+    Integer patch;
+
     @Option(names = "--check", paramLabel = "N",
             description = "text-to-image samples to generate and score with the detector after export (default: ${DEFAULT-VALUE})")
     int check = GeneratorTrainer.Options.defaults().checkSamples();
@@ -99,6 +104,11 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
                     + " classifier-free guidance (default: ${DEFAULT-VALUE})")
     double textDropout = GeneratorTrainer.Options.defaults().textDropout();
 
+    @Option(names = "--max-sequence-length", paramLabel = "N",
+            description = "UMT5 tokens per prompt, padding included; prompts are cut there and the pipeline's"
+                    + " unison.json records it (default: ${DEFAULT-VALUE})")
+    int maxSequenceLength = GeneratorTrainer.Options.defaults().maxSequenceLength();
+
     @Option(names = "--eval-every", paramLabel = "N", description = "steps between held-out loss evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 250;
 
@@ -120,9 +130,13 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         Path dir = export != null ? export
                 : Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize().resolve("models/wan-vace-tiny");
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        if (maxSequenceLength < 1 || maxSequenceLength > 512) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-sequence-length must be in [1, 512], got "
+                    + maxSequenceLength);
+        }
         GeneratorTrainer.Options d = GeneratorTrainer.Options.defaults();
         GeneratorTrainer.Options o = new GeneratorTrainer.Options(d.size(), seconds, imagesPerTask, videosPerTask,
-                d.maxSequenceLength(), flowShift, textDropout, tokenBudget, check, objectWeight,
+                maxSequenceLength, flowShift, textDropout, tokenBudget, check, objectWeight,
                 byTask(pool, "--pool"), byTask(taskWeight, "--task-weight"), evalStyleShare);
         if (merges < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--merges must be >= 0, got " + merges);
@@ -130,8 +144,12 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         TrainConfig config = train.config().build();
         var text = GeneratorTrainer.tinyTextConfig(GeneratorTrainer.runTokenizer(config.out(), merges));
         AutoencoderKLWanConfig vaeConfig = AutoencoderKLWanConfig.read(vae.resolve("config.json"));
-        var transformer = GeneratorTrainer.transformerConfig(vaeConfig.zDim(), vaeConfig.spatialFactor(), text.dModel(),
-                heads, headDim, layers, 4 * heads * headDim);
+        if (patch != null && (patch < 1 || patch > 16)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--patch must be in [1, 16], got " + patch);
+        }
+        var transformer = GeneratorTrainer.transformerConfig(vaeConfig.zDim(), vaeConfig.spatialFactor(),
+                patch != null ? patch : 16 / vaeConfig.spatialFactor(), text.dModel(), heads, headDim, layers,
+                4 * heads * headDim);
         TrainResult r = GeneratorTrainer.train(config, text, transformer, o, vae, init, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "generator exported to " + dir

@@ -194,7 +194,20 @@ public final class GeneratorTrainer {
         if (spatialFactor != 4 && spatialFactor != 8) {
             throw new IllegalArgumentException("VAE spatial factor " + spatialFactor + ": 4 or 8");
         }
-        int patch = 16 / spatialFactor;
+        return transformerConfig(zDim, spatialFactor, 16 / spatialFactor, textDim, heads, headDim, layers, ffn);
+    }
+
+    /**
+     * As {@link #transformerConfig(int, int, int, int, int, int, int)} with the patch side given. A token
+     * carries {@code patch² · z_dim} latent values in and out; with fewer model dimensions than that, the
+     * transformer cannot pass the noisy latents through, and its flow prediction keeps an error floor at
+     * every noise level (what the 16×16-pixel tokens of the first tiny generators had: 256 values, 192 dims).
+     */
+    public static WanTransformerConfig transformerConfig(int zDim, int spatialFactor, int patch, int textDim, int heads,
+                                                         int headDim, int layers, int ffn) {
+        if (patch < 1 || patch > 16) {
+            throw new IllegalArgumentException("patch side " + patch + ": 1 to 16");
+        }
         return new WanTransformerConfig(List.of(1, patch, patch), heads, headDim, zDim, zDim, textDim, 256, ffn, layers,
                 true, "rms_norm_across_heads", 1e-6, null, null, 1024, null, List.of(0, Math.min(2, layers - 1)),
                 2 * zDim + spatialFactor * spatialFactor);

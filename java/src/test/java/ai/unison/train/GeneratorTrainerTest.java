@@ -269,5 +269,12 @@ class GeneratorTrainerTest {
         TrainResult r = GeneratorTrainer.train(config("four", 2).build(), TEXT, t4, OPTIONS, vae4, null, DType.FLOAT32,
                 100, "test", QUIET);
         assertTrue(r.finished());
+        // smaller patches on the same VAE: 2x2 latent pixels a token, the VACE channels unchanged
+        WanTransformerConfig t2 = GeneratorTrainer.transformerConfig(4, 4, 2, 16, 2, 12, 2, 48);
+        assertEquals(List.of(1, 2, 2), t2.patchSize());
+        assertEquals(2 * 4 + 16, t2.vaceInChannels());
+        assertTrue(GeneratorTrainer.train(config("four-p2", 2).build(), TEXT, t2, OPTIONS, vae4, null, DType.FLOAT32,
+                100, "test", QUIET).finished());
+        assertThrows(IllegalArgumentException.class, () -> GeneratorTrainer.transformerConfig(4, 4, 0, 16, 2, 12, 2, 48));
     }
 }
