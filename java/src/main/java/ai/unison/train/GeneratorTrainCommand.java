@@ -150,6 +150,13 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         var transformer = GeneratorTrainer.transformerConfig(vaeConfig.zDim(), vaeConfig.spatialFactor(),
                 patch != null ? patch : 16 / vaeConfig.spatialFactor(), text.dModel(), heads, headDim, layers,
                 4 * heads * headDim);
+        int perToken = transformer.patchSize().get(1) * transformer.patchSize().get(2) * vaeConfig.zDim();
+        if (perToken > heads * headDim) {
+            System.err.println("warning: a token carries " + perToken + " latent values (patch " + transformer.patchSize()
+                    + " × z_dim " + vaeConfig.zDim() + ") but the transformer has " + heads * headDim + " dimensions: it"
+                    + " cannot pass the noisy latents through, and its flow prediction keeps an error floor (use a"
+                    + " smaller --patch or more --heads / --head-dim)");
+        }
         TrainResult r = GeneratorTrainer.train(config, text, transformer, o, vae, init, dir,
                 train.exportDType(), evalEvery, command.strip(), System.out);
         System.out.println(r.finished() ? "generator exported to " + dir
