@@ -1,6 +1,7 @@
 package ai.unison.train;
 
 import ai.unison.diffusion.wan.AutoencoderKLWanConfig;
+import ai.unison.diffusion.wan.WanTransformerConfig;
 import ai.unison.world.WorldTask;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -144,12 +145,14 @@ public final class GeneratorTrainCommand implements Callable<Integer> {
         TrainConfig config = train.config().build();
         var text = GeneratorTrainer.tinyTextConfig(GeneratorTrainer.runTokenizer(config.out(), merges));
         AutoencoderKLWanConfig vaeConfig = AutoencoderKLWanConfig.read(vae.resolve("config.json"));
-        if (patch != null && (patch < 1 || patch > 16)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--patch must be in [1, 16], got " + patch);
+        WanTransformerConfig transformer;
+        try {
+            transformer = GeneratorTrainer.transformerConfig(vaeConfig.zDim(), vaeConfig.spatialFactor(),
+                    patch != null ? patch : 16 / vaeConfig.spatialFactor(), text.dModel(), heads, headDim, layers,
+                    4 * heads * headDim);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--patch " + patch + ": " + e.getMessage());
         }
-        var transformer = GeneratorTrainer.transformerConfig(vaeConfig.zDim(), vaeConfig.spatialFactor(),
-                patch != null ? patch : 16 / vaeConfig.spatialFactor(), text.dModel(), heads, headDim, layers,
-                4 * heads * headDim);
         int perToken = transformer.patchSize().get(1) * transformer.patchSize().get(2) * vaeConfig.zDim();
         if (perToken > heads * headDim) {
             System.err.println("warning: a token carries " + perToken + " latent values (patch " + transformer.patchSize()
