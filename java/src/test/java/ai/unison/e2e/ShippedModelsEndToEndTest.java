@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * {@link #MIN_ROUTED} of the twelve must complete and be planned as their task (a floor a little under
  * what the shipped planner measured), so a regression in planning, routing or the engine fails here.
  * The detector (and, for answers, ShapesEval's answer check) must then pass at least {@link #MIN_PASSED}
- * of them: measured 2 on these seeds with the generator of 2026-11-22 (the text and video questions; at
+ * of them: measured 2 on these seeds with the generator of 2026-11-22 (the text and video questions; 3 with
+ * the planner's longer vision stage, which also answers the image question; at
  * four denoising steps no generation passes — the previous generator's image edit did); the generations
  * score 0, as almost all do on ShapesEval.
  */
