@@ -260,7 +260,6 @@ static void mt_uniform_pairs(const uint32_t* words, long groups, float* u1, floa
    log term, before rounding. */
 #define UNISON_FMA(a, b, c) __builtin_fmaf((a), (b), (c))
 
-
 /* log(x) for x in [2^-24, 1]: x = (1 + f) 2^e with 1 + f in [sqrt(1/2), sqrt(2)),
    log(1 + f) = f - (f^2/2 - s (f^2/2 + R)), s = f / (2 + f), R ~ 2 atanh(s)/s - 2 = z (2/3 + 2z/5 + ...) with
    z = s^2 (a three-term fit on z <= 0.0295), ln 2 split in two so that e ln 2 keeps its low bits.

@@ -231,15 +231,20 @@ public final class CpuKernels {
 
     /** Whether {@code [a, a + bytes)} overlaps neither {@code b} nor any of {@code others} (ranges of the same length). */
     private static boolean disjoint(long a, long b, long[] others, long bytes) {
-        if (Math.abs(a - b) < bytes) {
+        if (overlap(a, b, bytes)) {
             return false;
         }
         for (long o : others) {
-            if (Math.abs(a - o) < bytes) {
+            if (overlap(a, o, bytes)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether two ranges of {@code bytes} bytes starting at {@code a} and {@code b} share a byte. */
+    private static boolean overlap(long a, long b, long bytes) {
+        return Math.abs(a - b) < bytes;
     }
 
     /** Runs the kernel with each generator's state fetched, advanced in place and put back. */
@@ -330,8 +335,7 @@ public final class CpuKernels {
         System.arraycopy(b, 0, all, a.length, b.length);
         for (int i = 0; i < all.length; i++) {
             for (int j = i + 1; j < all.length; j++) {
-                long d = Math.abs(all[i] - all[j]);
-                if (d != 0 && d < bytes) {
+                if (all[i] != all[j] && overlap(all[i], all[j], bytes)) {
                     return false;
                 }
             }
