@@ -57,6 +57,9 @@ mkdir -p "$out"/{lib,natives,test/lib,bin}
 step "collecting jars"
 cp "$root"/java/target/lib/*.jar "$root/java/target/unison-runtime.jar" "$root"/benchmarks/target/unison-benchmarks-*.jar \
     "$out/lib/"
+for jar in "$root"/benchmarks/target/lib/*.jar; do  # JMH and its needs (the runtime's own jars are there already)
+    [[ $(basename "$jar") == unison-runtime* ]] || cp -n "$jar" "$out/lib/"
+done
 (cd "$root" && mvn -B -q "${profile[@]}" -pl java dependency:copy-dependencies -DincludeScope=test \
     -DoutputDirectory="$out/test/lib")
 for jar in "$out"/test/lib/*.jar; do  # keep the test-only jars (JUnit)

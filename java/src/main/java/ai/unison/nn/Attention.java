@@ -136,8 +136,10 @@ public final class Attention {
             // one query per row (decoding): the queries of a key/value group become that group's rows, so
             // keys and values are read once per group instead of being repeated per head
             Tensor grouped = queries.reshape(rows, kvHeads, heads / kvHeads, headDim);
+            // reshape, not view: CUDA's attention kernels may return [rows, kvHeads, group, D] with the middle two
+            // dimensions' strides swapped (their own memory layout), which no view can merge
             out = torch.scaled_dot_product_attention(grouped, keysValues[0], keysValues[1], allowed, 0.0, false,
-                    new DoubleOptional(), false).view(rows, heads, 1, headDim);
+                    new DoubleOptional(), false).reshape(rows, heads, 1, headDim);
         } else {
             out = torch.scaled_dot_product_attention(queries, keysValues[0], keysValues[1], allowed, 0.0,
                     mask.causal(), new DoubleOptional(), heads != kvHeads);

@@ -22,6 +22,14 @@ import java.util.Optional;
  * own (as Qwen's tokenizers do); special tokens written in the text are recognised as such.
  */
 public final class Tokenizer implements AutoCloseable {
+    static {
+        // The tokenizers jar carries CPU builds of its native library only; on a machine with a CUDA device DJL
+        // would otherwise pick a CUDA build and try to download it (and fail offline). Tokenizing is CPU work.
+        if (System.getenv("RUST_FLAVOR") == null && System.getProperty("RUST_FLAVOR") == null) {
+            System.setProperty("RUST_FLAVOR", "cpu");
+        }
+    }
+
     private final Path file;
     private final HuggingFaceTokenizer hf;
     private final Map<String, Integer> addedTokens;

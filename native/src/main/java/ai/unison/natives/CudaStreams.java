@@ -1,5 +1,6 @@
 package ai.unison.natives;
 
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.cuda.CUDAStream;
 import org.bytedeco.pytorch.global.torch_cuda;
@@ -20,6 +21,7 @@ public final class CudaStreams {
     }
 
     static long address(CUDAStream stream) {
-        return stream.stream().address();
+        Pointer handle = stream.stream();  // the legacy default stream is the null handle, which JavaCPP maps to null
+        return handle == null ? 0L : handle.address();
     }
 }
