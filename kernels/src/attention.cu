@@ -31,7 +31,7 @@ __device__ inline int64_t clamped_length(const int64_t* lengths, int64_t b, int6
     return len < 0 ? 0 : (len > capacity ? capacity : len);
 }
 
-template <typename T>
+template <typename T, bool Wide>
 __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __restrict__ q, const T* __restrict__ k,
                                                                   const T* __restrict__ v,
                                                                   const int64_t* __restrict__ lengths,
@@ -62,30 +62,42 @@ __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __res
     }
     __syncthreads();
 
-    // scores: a warp per position, lanes across head_dim
+    // scores: one cache position per thread (kChunk == kThreads), the query rows broadcast from shared memory;
+    // a thread's loads along its key row are independent, so several are in flight at once (16 bytes each when
+    // the rows are aligned for it)
     const T* kb = k + b * a.k_sb + kvh * a.k_sh;
-    for (int64_t t = t0 + warp; t < t1; t += warps) {
+    for (int64_t t = t0 + threadIdx.x; t < t1; t += kThreads) {
         float dot[kMaxGroup];
 #pragma unroll
         for (int g = 0; g < kMaxGroup; g++) dot[g] = 0.f;
         const T* kr = kb + t * a.k_st;
-        for (int d = lane; d < dim; d += 32) {
-            const float kv = to_float(kr[d]);
+        if constexpr (Wide) {
+            constexpr int E = kVec<T>;
+#pragma unroll 4
+            for (int d0 = 0; d0 < dim; d0 += E) {
+                float kv[E];
+                load<T, E>(kr + d0, kv);
 #pragma unroll
-            for (int g = 0; g < kMaxGroup; g++)
-                if (g < group) dot[g] += qs[g][d] * kv;
-        }
+                for (int e = 0; e < E; e++)
 #pragma unroll
-        for (int g = 0; g < kMaxGroup; g++) {
-            if (g < group) {
-                const float s = warp_sum(dot[g]);
-                if (lane == 0) probs[g][t - t0] = s;
+                    for (int g = 0; g < kMaxGroup; g++)
+                        if (g < group) dot[g] += qs[g][d0 + e] * kv[e];
+            }
+        } else {
+#pragma unroll 8
+            for (int d = 0; d < dim; d++) {
+                const float kv = to_float(kr[d]);
+#pragma unroll
+                for (int g = 0; g < kMaxGroup; g++)
+                    if (g < group) dot[g] += qs[g][d] * kv;
             }
         }
+#pragma unroll
+        for (int g = 0; g < kMaxGroup; g++)
+            if (g < group) probs[g][t - t0] = dot[g];
     }
     __syncthreads();
 
-    // softmax statistics of the chunk: a warp per query head
     const int n = static_cast<int>(t1 - t0);
     for (int g = warp; g < group; g += warps) {
         float m = -INFINITY;
@@ -113,16 +125,26 @@ __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __res
 #pragma unroll
         for (int g = 0; g < kMaxGroup; g++) acc[j][g] = 0.f;
     const T* vb = v + b * a.v_sb + kvh * a.v_sh;
-    for (int i = 0; i < n; i++) {
-        const T* vr = vb + (t0 + i) * a.v_st;
+    // values: a thread per dimension, kUnroll cache rows loaded before they are used (latency, not bandwidth,
+    // bounds this loop: one row at a time left a block waiting on each load in turn)
+    constexpr int kUnroll = 8;
+    for (int i0 = 0; i0 < n; i0 += kUnroll) {
+        const int rows = min(kUnroll, n - i0);
 #pragma unroll
         for (int j = 0; j < kDimsPerThread; j++) {
             const int d = threadIdx.x + j * kThreads;
             if (d < dim) {
-                const float vv = to_float(vr[d]);
+                float vv[kUnroll];
 #pragma unroll
-                for (int g = 0; g < kMaxGroup; g++)
-                    if (g < group) acc[j][g] += probs[g][i] * vv;
+                for (int u = 0; u < kUnroll; u++) vv[u] = u < rows ? to_float(vb[(t0 + i0 + u) * a.v_st + d]) : 0.f;
+#pragma unroll
+                for (int u = 0; u < kUnroll; u++) {
+                    if (u < rows) {
+#pragma unroll
+                        for (int g = 0; g < kMaxGroup; g++)
+                            if (g < group) acc[j][g] += probs[g][i0 + u] * vv[u];
+                    }
+                }
             }
         }
     }
@@ -139,23 +161,61 @@ __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __res
     }
 }
 
+// Pass 2: a block of kMergeWarps warps per (query head, sequence); warp w takes splits w, w + kMergeWarps, ...,
+// lanes across head_dim, and the warps' partial sums meet in shared memory.
+constexpr int kMergeWarps = 8;
+constexpr int kMergeDims = kMaxDim / 32;  // head_dim values per lane
+
 template <typename T>
-__global__ void decode_merge_kernel(T* __restrict__ out, const int64_t* __restrict__ lengths,
-                                    const float* __restrict__ work, AttnArgs a) {
+__global__ void __launch_bounds__(kMergeWarps * 32) decode_merge_kernel(T* __restrict__ out,
+                                                                        const int64_t* __restrict__ lengths,
+                                                                        const float* __restrict__ work, AttnArgs a) {
+    __shared__ float part[kMergeWarps][kMaxDim + 1];
+    __shared__ float maxima[kMergeWarps];
     const int64_t h = blockIdx.x, b = blockIdx.y;
     const int dim = static_cast<int>(a.head_dim);
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int64_t splits = (clamped_length(lengths, b, a.capacity) + kChunk - 1) / kChunk;
+
     float m = -INFINITY;
-    for (int64_t s = 0; s < splits; s++) m = fmaxf(m, work[partial_index(a, b, h, s) + dim]);
-    for (int d = threadIdx.x; d < dim; d += blockDim.x) {
-        float num = 0.f, den = 0.f;
-        for (int64_t s = 0; s < splits; s++) {
-            const float* p = work + partial_index(a, b, h, s);
-            const float w = expf(p[dim] - m);
-            num += w * p[d];
-            den += w * p[dim + 1];
+    for (int64_t s = threadIdx.x; s < splits; s += blockDim.x) m = fmaxf(m, work[partial_index(a, b, h, s) + dim]);
+    m = warp_max(m);
+    if (lane == 0) maxima[warp] = m;
+    __syncthreads();
+    m = maxima[0];
+#pragma unroll
+    for (int w = 1; w < kMergeWarps; w++) m = fmaxf(m, maxima[w]);
+
+    float num[kMergeDims];
+#pragma unroll
+    for (int j = 0; j < kMergeDims; j++) num[j] = 0.f;
+    float den = 0.f;
+#pragma unroll 2
+    for (int64_t s = warp; s < splits; s += kMergeWarps) {
+        const float* p = work + partial_index(a, b, h, s);
+        const float w = expf(p[dim] - m);
+        den += w * p[dim + 1];
+#pragma unroll
+        for (int j = 0; j < kMergeDims; j++) {
+            const int d = lane + 32 * j;
+            if (d < dim) num[j] += w * p[d];
         }
-        out[(b * a.q_heads + h) * dim + d] = from_float<T>(splits == 0 ? 0.f : num / den);
+    }
+#pragma unroll
+    for (int j = 0; j < kMergeDims; j++) {
+        const int d = lane + 32 * j;
+        if (d < dim) part[warp][d] = num[j];
+    }
+    if (lane == 0) part[warp][kMaxDim] = den;
+    __syncthreads();
+    float total = 0.f;
+#pragma unroll
+    for (int w = 0; w < kMergeWarps; w++) total += part[w][kMaxDim];
+    for (int d = threadIdx.x; d < dim; d += blockDim.x) {
+        float sum = 0.f;
+#pragma unroll
+        for (int w = 0; w < kMergeWarps; w++) sum += part[w][d];
+        out[(b * a.q_heads + h) * dim + d] = from_float<T>(splits == 0 ? 0.f : sum / total);
     }
 }
 
@@ -165,11 +225,16 @@ template <typename T>
 int launch(T* out, const T* q, const T* k, const T* v, const int64_t* lengths, float* work, int64_t batch,
            const AttnArgs& a, cudaStream_t stream) {
     const dim3 grid1(static_cast<unsigned>(a.splits), static_cast<unsigned>(a.kv_heads), static_cast<unsigned>(batch));
-    decode_partial_kernel<T><<<grid1, kThreads, 0, stream>>>(q, k, v, lengths, work, a);
+    // 16-byte key loads when every key row starts on a 16-byte boundary
+    const bool wide = a.head_dim % kVec<T> == 0 && a.k_st % kVec<T> == 0 && a.k_sh % kVec<T> == 0 &&
+                      a.k_sb % kVec<T> == 0 && aligned(k, 16);
+    if (wide)
+        decode_partial_kernel<T, true><<<grid1, kThreads, 0, stream>>>(q, k, v, lengths, work, a);
+    else
+        decode_partial_kernel<T, false><<<grid1, kThreads, 0, stream>>>(q, k, v, lengths, work, a);
     if (int e = check_launch("unison_decode_attention (pass 1)")) return e;
     const dim3 grid2(static_cast<unsigned>(a.q_heads), static_cast<unsigned>(batch));
-    const int threads2 = static_cast<int>(((a.head_dim + 31) / 32) * 32);
-    decode_merge_kernel<T><<<grid2, threads2, 0, stream>>>(out, lengths, work, a);
+    decode_merge_kernel<T><<<grid2, kMergeWarps * 32, 0, stream>>>(out, lengths, work, a);
     return check_launch("unison_decode_attention (pass 2)");
 }
 
