@@ -46,7 +46,8 @@ start=$SECONDS
 
 step "building (mvn ${profile[*]:-} package, tests compiled, not run)"
 (cd "$root" && mvn -B -q "${profile[@]}" -DskipTests package)
-if ! unzip -l "$root/java/target/unison-runtime.jar" | grep -q libunison_kernels.so; then
+listing=$(unzip -Z1 "$root/java/target/unison-runtime.jar")  # not piped into grep -q: pipefail + SIGPIPE
+if ! grep -q libunison_kernels.so <<<"$listing"; then
     echo "[gpu-recipe] WARNING: no CUDA kernels in unison-runtime.jar (nvcc missing here?): the bundle will" \
          "compute every fused operation with the libtorch fallback" >&2
 fi
@@ -109,10 +110,20 @@ for python in python3 /opt/torch/.venv/bin/python3; do
     for dir in "$site"/nvidia/*/lib "$site"/nvidia/cu13/lib; do [[ -d $dir ]] && cuda_libs=$cuda_libs:$dir; done
     break
 done
+slim_opts=()
+if [[ -e $bundle/SLIM ]]; then
+    # a slim bundle (kernels/gpu-parts.sh) carries JavaCPP's JNI glue for libtorch but not libtorch itself: it
+    # uses the libtorch of the machine's PyTorch wheel, found on the library path ahead of the jars
+    for python in python3 /opt/torch/.venv/bin/python3; do
+        torch_lib=$("$python" -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' \
+            2>/dev/null) && { cuda_libs=$torch_lib:$cuda_libs; break; }
+    done
+    slim_opts=(-Dorg.bytedeco.javacpp.pathsFirst=true)
+fi
 cuda_libs=${cuda_libs#:}
 export LD_LIBRARY_PATH=$cuda_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 java_opts=(-Dorg.bytedeco.javacpp.cachedir="$bundle/natives" ${cuda_libs:+-Djava.library.path="$cuda_libs"}
-           ${UNISON_JAVA_OPTS:--Xmx16g})
+           "${slim_opts[@]}" ${UNISON_JAVA_OPTS:--Xmx16g})
 java=$bundle/jre/bin/java
 EOF
 cat >"$out/bin/unison" <<'EOF'
