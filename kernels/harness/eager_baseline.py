@@ -2,7 +2,7 @@
 upstream Python code computes them (HF Qwen2 RMSNorm, HF rotate-half and M-RoPE, diffusers' Wan RoPE and
 modulation, classifier-free guidance and an Euler flow step, SDPA over a padded KV cache for decoding).
 
-    python3 kernels/harness/eager_baseline.py [--iters N]
+    python3 kernels/harness/eager_baseline.py [--iters N] [--filter TEXT]
 
 Prints one line per case: the median time of N launches (CUDA events, after warm-up) and the bandwidth
 counted with the harness's byte formulas, so the two tables compare line by line. Needs a CUDA device.
@@ -37,6 +37,7 @@ def rotate_half(x):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--iters", type=int, default=50)
+    parser.add_argument("--filter", default="", help="only the cases whose name contains this")
     args = parser.parse_args()
     dev = torch.device("cuda")
     torch.manual_seed(0)
@@ -44,6 +45,8 @@ def main():
     print(f"{'case':<28} {'dtype':<5} {'shape':<30} {'time':>12} {'bandwidth':>12}")
 
     def report(name, dtype, shape, bytes_moved, fn):
+        if args.filter not in name:
+            return
         us = median_us(fn, args.iters)
         tag = "bf16" if dtype == torch.bfloat16 else "fp32"
         print(f"{name:<28} {tag:<5} {shape:<30} {us:9.2f} us {bytes_moved / (us * 1e3):8.1f} GB/s")

@@ -10,10 +10,11 @@ namespace unison {
 namespace {
 
 constexpr int kChunk = 128;     // cache positions per split
-constexpr int kThreads = 128;   // pass-1 block: 4 warps
+constexpr int kThreads = 512;   // pass-1 block: 16 warps, so that a long sequence's few blocks keep an SM busy
 constexpr int kMaxGroup = 16;   // query heads per kv head
 constexpr int kMaxDim = 256;    // head_dim
-constexpr int kDimsPerThread = kMaxDim / kThreads;
+constexpr int kRowThreads = kThreads / kChunk;  // threads sharing a key row (scores) or a value column (values)
+constexpr int kDimsPerThread = kMaxDim / kChunk;  // value dimensions per thread (a thread per dim, two when > 128)
 
 struct AttnArgs {
     int64_t q_heads, kv_heads, head_dim, capacity, splits;
@@ -36,6 +37,7 @@ __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __res
                                                                   const T* __restrict__ v,
                                                                   const int64_t* __restrict__ lengths,
                                                                   float* __restrict__ work, AttnArgs a) {
+    // qs holds the scaled queries during scoring, then the value sums while the row groups add them up
     __shared__ float qs[kMaxGroup][kMaxDim];
     __shared__ float probs[kMaxGroup][kChunk];
     const int64_t split = blockIdx.x, kvh = blockIdx.y, b = blockIdx.z;
@@ -62,43 +64,50 @@ __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __res
     }
     __syncthreads();
 
-    // scores: one cache position per thread (kChunk == kThreads), the query rows broadcast from shared memory;
-    // a thread's loads along its key row are independent, so several are in flight at once (16 bytes each when
-    // the rows are aligned for it)
-    const T* kb = k + b * a.k_sb + kvh * a.k_sh;
-    for (int64_t t = t0 + threadIdx.x; t < t1; t += kThreads) {
+    // scores: kRowThreads adjacent lanes per cache position, each over every kRowThreads-th slice of head_dim
+    // (16-byte slices when the rows are aligned for it), summed with shuffles
+    const int n = static_cast<int>(t1 - t0);
+    {
+        const int r = threadIdx.x / kRowThreads, part = threadIdx.x % kRowThreads;
         float dot[kMaxGroup];
 #pragma unroll
         for (int g = 0; g < kMaxGroup; g++) dot[g] = 0.f;
-        const T* kr = kb + t * a.k_st;
-        if constexpr (Wide) {
-            constexpr int E = kVec<T>;
-#pragma unroll 4
-            for (int d0 = 0; d0 < dim; d0 += E) {
-                float kv[E];
-                load<T, E>(kr + d0, kv);
+        if (r < n) {
+            const T* kr = k + b * a.k_sb + kvh * a.k_sh + (t0 + r) * a.k_st;
+            if constexpr (Wide) {
+                constexpr int E = kVec<T>;
+#pragma unroll 2
+                for (int d0 = part * E; d0 < dim; d0 += kRowThreads * E) {
+                    float kv[E];
+                    load<T, E>(kr + d0, kv);
 #pragma unroll
-                for (int e = 0; e < E; e++)
+                    for (int e = 0; e < E; e++)
+#pragma unroll
+                        for (int g = 0; g < kMaxGroup; g++)
+                            if (g < group) dot[g] += qs[g][d0 + e] * kv[e];
+                }
+            } else {
+#pragma unroll 4
+                for (int d = part; d < dim; d += kRowThreads) {
+                    const float kv = to_float(kr[d]);
 #pragma unroll
                     for (int g = 0; g < kMaxGroup; g++)
-                        if (g < group) dot[g] += qs[g][d0 + e] * kv[e];
-            }
-        } else {
-#pragma unroll 8
-            for (int d = 0; d < dim; d++) {
-                const float kv = to_float(kr[d]);
-#pragma unroll
-                for (int g = 0; g < kMaxGroup; g++)
-                    if (g < group) dot[g] += qs[g][d] * kv;
+                        if (g < group) dot[g] += qs[g][d] * kv;
+                }
             }
         }
 #pragma unroll
-        for (int g = 0; g < kMaxGroup; g++)
-            if (g < group) probs[g][t - t0] = dot[g];
+        for (int g = 0; g < kMaxGroup; g++) {
+            if (g < group) {
+#pragma unroll
+                for (int offset = 1; offset < kRowThreads; offset <<= 1)
+                    dot[g] += __shfl_xor_sync(0xffffffffu, dot[g], offset);
+                if (part == 0 && r < n) probs[g][r] = dot[g];
+            }
+        }
     }
     __syncthreads();
 
-    const int n = static_cast<int>(t1 - t0);
     for (int g = warp; g < group; g += warps) {
         float m = -INFINITY;
         for (int i = lane; i < n; i += 32) m = fmaxf(m, probs[g][i]);
@@ -118,46 +127,56 @@ __global__ void __launch_bounds__(kThreads) decode_partial_kernel(const T* __res
     }
     __syncthreads();
 
-    // unnormalised output: threads across head_dim, every query head of the group at once
+    // unnormalised output: kChunk threads across head_dim times kRowThreads row groups (rows rg, rg + kRowThreads,
+    // ...), kUnroll rows loaded before they are used; then the row groups add up their sums in qs, one at a time
     float acc[kDimsPerThread][kMaxGroup];
 #pragma unroll
     for (int j = 0; j < kDimsPerThread; j++)
 #pragma unroll
         for (int g = 0; g < kMaxGroup; g++) acc[j][g] = 0.f;
     const T* vb = v + b * a.v_sb + kvh * a.v_sh;
-    // values: a thread per dimension, kUnroll cache rows loaded before they are used (latency, not bandwidth,
-    // bounds this loop: one row at a time left a block waiting on each load in turn)
-    constexpr int kUnroll = 8;
-    for (int i0 = 0; i0 < n; i0 += kUnroll) {
-        const int rows = min(kUnroll, n - i0);
+    const int col = threadIdx.x % kChunk, rg = threadIdx.x / kChunk;
+    constexpr int kUnroll = 4;
+    for (int i0 = rg; i0 < n; i0 += kRowThreads * kUnroll) {
 #pragma unroll
         for (int j = 0; j < kDimsPerThread; j++) {
-            const int d = threadIdx.x + j * kThreads;
+            const int d = col + j * kChunk;
             if (d < dim) {
                 float vv[kUnroll];
 #pragma unroll
-                for (int u = 0; u < kUnroll; u++) vv[u] = u < rows ? to_float(vb[(t0 + i0 + u) * a.v_st + d]) : 0.f;
+                for (int u = 0; u < kUnroll; u++) {
+                    const int i = i0 + u * kRowThreads;
+                    vv[u] = i < n ? to_float(vb[(t0 + i) * a.v_st + d]) : 0.f;
+                }
 #pragma unroll
                 for (int u = 0; u < kUnroll; u++) {
-                    if (u < rows) {
+                    const int i = i0 + u * kRowThreads;
+                    if (i < n) {
 #pragma unroll
                         for (int g = 0; g < kMaxGroup; g++)
-                            if (g < group) acc[j][g] += probs[g][i0 + u] * vv[u];
+                            if (g < group) acc[j][g] += probs[g][i] * vv[u];
                     }
                 }
             }
         }
     }
-#pragma unroll
-    for (int g = 0; g < kMaxGroup; g++) {
-        if (g < group) {
-            float* p = work + partial_index(a, b, kvh * group + g, split);
+    for (int turn = 0; turn < kRowThreads; turn++) {  // fixed order: the same sums on every run
+        if (rg == turn) {
 #pragma unroll
             for (int j = 0; j < kDimsPerThread; j++) {
-                const int d = threadIdx.x + j * kThreads;
-                if (d < dim) p[d] = acc[j][g];
+                const int d = col + j * kChunk;
+                if (d < dim) {
+#pragma unroll
+                    for (int g = 0; g < kMaxGroup; g++)
+                        if (g < group) qs[g][d] = (turn == 0 ? 0.f : qs[g][d]) + acc[j][g];
+                }
             }
         }
+        __syncthreads();
+    }
+    for (int i = threadIdx.x; i < group * dim; i += kThreads) {
+        const int g = i / dim, d = i - g * dim;
+        work[partial_index(a, b, kvh * group + g, split) + d] = qs[g][d];
     }
 }
 
