@@ -3,6 +3,7 @@ package ai.unison.runtime;
 import ai.unison.natives.CudaKernelException;
 import ai.unison.natives.CudaStreams;
 import ai.unison.natives.UnisonKernels;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -57,7 +58,7 @@ public final class Kernels {
     public static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
         try (NativeScope scope = NativeScope.open()) {
             checkNorm("rmsNorm", x, null, weight);
-            Tensor out = useCuda(x, fits(x))
+            Tensor out = useCuda(x, fits(x), weight)
                     ? Cuda.addRmsNorm(x, null, weight, eps).normed() : Fallback.rmsNorm(x, weight, eps);
             return scope.keep(out);
         }
@@ -75,7 +76,7 @@ public final class Kernels {
     public static AddRmsNorm addRmsNorm(Tensor x, Tensor residual, Tensor weight, double eps) {
         try (NativeScope scope = NativeScope.open()) {
             checkNorm("addRmsNorm", x, residual, weight);
-            AddRmsNorm out = useCuda(x, fits(x))
+            AddRmsNorm out = useCuda(x, fits(x), residual, weight)
                     ? Cuda.addRmsNorm(x, residual, weight, eps) : Fallback.addRmsNorm(x, residual, weight, eps);
             return new AddRmsNorm(scope.keep(out.normed()), scope.keep(out.residual()));
         }
@@ -95,7 +96,7 @@ public final class Kernels {
     public static Tensor rotary(Tensor x, Tensor cos, Tensor sin) {
         try (NativeScope scope = NativeScope.open()) {
             checkRotary("rotary", x, cos, sin, false);
-            Tensor out = useCuda(x, fits(x) && x.dim() <= 4)
+            Tensor out = useCuda(x, fits(x) && x.dim() <= 4, cos, sin)
                     ? Cuda.rotary(x, cos, sin, UnisonKernels.ROPE_HALF, null) : Fallback.rotary(x, cos, sin);
             return scope.keep(out);
         }
@@ -129,7 +130,7 @@ public final class Kernels {
                 throw new IllegalArgumentException(op + ": mropeSection " + Arrays.toString(mropeSection)
                         + " must be three lengths summing to head_dim / 2 = " + half);
             }
-            Tensor out = useCuda(x, fits(x) && x.dim() <= 4)
+            Tensor out = useCuda(x, fits(x) && x.dim() <= 4, cos, sin)
                     ? Cuda.rotary(x, cos, sin, UnisonKernels.ROPE_MULTIMODAL, mropeSection)
                     : Fallback.rotaryMultimodal(x, cos, sin, mropeSection);
             return scope.keep(out);
@@ -150,7 +151,7 @@ public final class Kernels {
     public static Tensor rotaryInterleaved(Tensor x, Tensor cos, Tensor sin) {
         try (NativeScope scope = NativeScope.open()) {
             checkRotary("rotaryInterleaved", x, cos, sin, true);
-            Tensor out = useCuda(x, fits(x) && x.dim() <= 4)
+            Tensor out = useCuda(x, fits(x) && x.dim() <= 4, cos, sin)
                     ? Cuda.rotary(x, cos, sin, UnisonKernels.ROPE_INTERLEAVED, null)
                     : Fallback.rotaryInterleaved(x, cos, sin);
             return scope.keep(out);
@@ -185,7 +186,7 @@ public final class Kernels {
                 checkSameDtype(op, "gate", gate, "up", up);
                 checkSameDevice(op, gate, "up", up);
             }
-            Tensor out = useCuda(gate, fits(gate))
+            Tensor out = useCuda(gate, fits(gate), up)
                     ? Cuda.gatedAct(gate, up, act) : Fallback.gatedAct(gate, up, act);
             return scope.keep(out);
         }
@@ -204,7 +205,7 @@ public final class Kernels {
     public static Tensor adaLnModulate(Tensor x, Tensor shift, Tensor scale) {
         try (NativeScope scope = NativeScope.open()) {
             checkModulate("adaLnModulate", x, shift, scale);
-            Tensor out = useCuda(x, fits(x) && modulationFits(x, shift, scale))
+            Tensor out = useCuda(x, fits(x) && modulationFits(x, shift, scale), shift, scale)
                     ? Cuda.modulate(x, shift, scale, false, 0) : Fallback.adaLnModulate(x, shift, scale);
             return scope.keep(out);
         }
@@ -218,7 +219,7 @@ public final class Kernels {
     public static Tensor layerNormModulate(Tensor x, Tensor shift, Tensor scale, double eps) {
         try (NativeScope scope = NativeScope.open()) {
             checkModulate("layerNormModulate", x, shift, scale);
-            Tensor out = useCuda(x, fits(x) && modulationFits(x, shift, scale))
+            Tensor out = useCuda(x, fits(x) && modulationFits(x, shift, scale), shift, scale)
                     ? Cuda.modulate(x, shift, scale, true, eps) : Fallback.layerNormModulate(x, shift, scale, eps);
             return scope.keep(out);
         }
@@ -237,7 +238,7 @@ public final class Kernels {
             checkSameShape("gatedResidual", "x", x, "y", y);
             checkSameDtype("gatedResidual", "x", x, "y", y);
             checkSameDevice("gatedResidual", x, "y", y);
-            Tensor out = useCuda(x, fits(x) && modulationFits(x, gate, gate))
+            Tensor out = useCuda(x, fits(x) && modulationFits(x, gate, gate), y, gate)
                     ? Cuda.gatedResidual(x, y, gate) : Fallback.gatedResidual(x, y, gate);
             return scope.keep(out);
         }
@@ -252,7 +253,7 @@ public final class Kernels {
     public static Tensor cfgCombine(Tensor uncond, Tensor cond, double scale) {
         try (NativeScope scope = NativeScope.open()) {
             checkGuidance("cfgCombine", uncond, cond, null);
-            Tensor out = useCuda(cond, fits(cond))
+            Tensor out = useCuda(cond, fits(cond), uncond)
                     ? Cuda.cfg(uncond, cond, scale, null, 0) : Fallback.cfgCombine(uncond, cond, scale);
             return scope.keep(out);
         }
@@ -269,7 +270,7 @@ public final class Kernels {
     public static Tensor cfgFlowStep(Tensor uncond, Tensor cond, double scale, Tensor sample, double dt) {
         try (NativeScope scope = NativeScope.open()) {
             checkGuidance("cfgFlowStep", uncond, cond, sample);
-            Tensor out = useCuda(cond, fits(cond) && fits(sample))
+            Tensor out = useCuda(cond, fits(cond) && fits(sample), uncond, sample)
                     ? Cuda.cfg(uncond, cond, scale, sample, dt) : Fallback.cfgFlowStep(uncond, cond, scale, sample, dt);
             return scope.keep(out);
         }
@@ -299,7 +300,7 @@ public final class Kernels {
     public static Tensor decodeAttention(Tensor q, Tensor kCache, Tensor vCache, Tensor lengths, double scale) {
         try (NativeScope scope = NativeScope.open()) {
             checkAttention(q, kCache, vCache, lengths);
-            Tensor out = useCuda(q, fits(q) && attentionFits(q, kCache))
+            Tensor out = useCuda(q, fits(q) && attentionFits(q, kCache), kCache, vCache)
                     ? Cuda.decodeAttention(q, kCache, vCache, lengths, scale)
                     : Fallback.decodeAttention(q, kCache, vCache, lengths, scale);
             return scope.keep(out);
@@ -316,8 +317,30 @@ public final class Kernels {
         return x.is_cuda() && fits(x) && KernelsLibrary.get().available() ? Path.CUDA : Path.FALLBACK;
     }
 
-    private static boolean useCuda(Tensor x, boolean kernelFits) {
-        return choose(x.is_cuda(), kernelFits, x.is_cuda() ? KernelsLibrary.get() : null) == Path.CUDA;
+    /**
+     * Whether this call takes the CUDA kernel. The kernels have no backward, so a call that autograd records
+     * (grad mode on and an input that requires grad, as in training) takes the fallback, which it can
+     * differentiate.
+     */
+    private static boolean useCuda(Tensor x, boolean kernelFits, Tensor... otherInputs) {
+        return choose(x.is_cuda(), kernelFits && !recorded(x, otherInputs),
+                x.is_cuda() ? KernelsLibrary.get() : null) == Path.CUDA;
+    }
+
+    /** Whether autograd records an operation on these inputs (null entries are absent optional inputs). */
+    static boolean recorded(Tensor x, Tensor... others) {
+        if (!GradMode.is_enabled()) {
+            return false;
+        }
+        if (x.requires_grad()) {
+            return true;
+        }
+        for (Tensor t : others) {
+            if (t != null && t.requires_grad()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,6 +2,7 @@ package ai.unison.runtime;
 
 import ai.unison.natives.CudaKernelException;
 import ai.unison.natives.UnisonKernels;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +89,20 @@ class KernelsDispatchTest {
         assertTrue(e.status() != 0);
         // 1 sequence x 4 heads x 16 chunks of 128 positions x (32 outputs + max + sum) floats
         assertEquals(4L * 16 * 34 * 4, UnisonKernels.unison_decode_attention_workspace(1, 4, 32, 2048));
+    }
+
+    @Test
+    void aCallAutogradRecordsTakesTheFallbackBecauseTheKernelsHaveNoBackward() {
+        try (NativeScope scope = NativeScope.open(); Rng rng = new Rng(3)) {
+            Tensor x = rng.randn(2, 4);
+            Tensor param = rng.randn(4).requires_grad_(true);
+            assertFalse(Kernels.recorded(x), "plain tensors: nothing to record");
+            assertFalse(Kernels.recorded(x, (Tensor) null), "an absent optional input");
+            assertTrue(Kernels.recorded(x, param), "a parameter that requires grad");
+            assertTrue(Kernels.recorded(x.mul(param)), "a result derived from one");
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                assertFalse(Kernels.recorded(x, param), "grad mode off (inference)");
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import ai.unison.nn.Linear;
 import ai.unison.nn.RMSNorm;
 import ai.unison.nn.Weights;
 import ai.unison.runtime.DType;
+import ai.unison.runtime.Kernels;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Device;
@@ -309,16 +310,17 @@ public final class WanTransformer3DModel implements AutoCloseable {
             Tensor cScale = m.get(4);
             Tensor cGate = m.get(5);
 
-            Tensor normed = WanOps.modulate(WanOps.layerNormFp32(h, dim, null, null, eps), shift, scale).to(dtype);
-            Tensor attn = attn1.forward(normed, null, rope);
-            h = h.to(ScalarType.Float).add(attn.mul(gate)).to(dtype);
+            // norm1(h.float()) * (1 + scale) + shift, h + attn * gate, ... in float32 as upstream, rounded once to
+            // the model dtype: one fused kernel each on CUDA, the same libtorch formula elsewhere (Kernels)
+            Tensor normed = Kernels.layerNormModulate(h, shift, scale, eps);
+            h = Kernels.gatedResidual(h, attn1.forward(normed, null, rope), gate);
 
             normed = norm2Weight == null ? h : WanOps.layerNormFp32(h, dim, norm2Weight, norm2Bias, eps).to(dtype);
             h = h.add(attn2.forward(normed, text, null));
 
-            normed = WanOps.modulate(WanOps.layerNormFp32(h, dim, null, null, eps), cShift, cScale).to(dtype);
-            Tensor ff = ffnOut.forward(torch.gelu(ffnIn.forward(normed), "tanh"));
-            return h.to(ScalarType.Float).add(ff.to(ScalarType.Float).mul(cGate)).to(dtype);
+            normed = Kernels.layerNormModulate(h, cShift, cScale, eps);
+            Tensor ff = ffnOut.forward(Kernels.geluTanh(ffnIn.forward(normed)));
+            return Kernels.gatedResidual(h, ff, cGate);
         }
     }
 
@@ -349,8 +351,8 @@ public final class WanTransformer3DModel implements AutoCloseable {
             Tensor k = normK.forward(toK.forward(kv)).unflatten(2, heads, -1);
             Tensor v = toV.forward(kv).unflatten(2, heads, -1);
             if (rope != null) {
-                q = Rope.apply(q, rope[0], rope[1]);
-                k = Rope.apply(k, rope[0], rope[1]);
+                q = Kernels.rotaryInterleaved(q, rope[0], rope[1]);
+                k = Kernels.rotaryInterleaved(k, rope[0], rope[1]);
             }
             Tensor out = WanOps.sdpa(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));
             return toOut.forward(out.transpose(1, 2).flatten(2, 3).to(q.scalar_type()));
@@ -418,16 +420,6 @@ public final class WanTransformer3DModel implements AutoCloseable {
                     new org.bytedeco.pytorch.LongOptional(d), 2),
                     freqs[1].slice(3, new org.bytedeco.pytorch.LongOptional(1),
                             new org.bytedeco.pytorch.LongOptional(d), 2)};
-        }
-
-        /** Rotates interleaved pairs of x [B, S, heads, head_dim] in float32; returns x's dtype. */
-        static Tensor apply(Tensor x, Tensor cos, Tensor sin) {
-            Tensor pairs = x.unflatten(-1, -1, 2);
-            Tensor x1 = pairs.select(-1, 0);
-            Tensor x2 = pairs.select(-1, 1);
-            Tensor even = x1.mul(cos).sub(x2.mul(sin));
-            Tensor odd = x1.mul(sin).add(x2.mul(cos));
-            return torch.stack(new TensorVector(even, odd), -1).flatten(-2, -1).to(x.scalar_type());
         }
 
         @Override
