@@ -323,8 +323,9 @@ public final class Kernels {
      * differentiate.
      */
     private static boolean useCuda(Tensor x, boolean kernelFits, Tensor... otherInputs) {
-        return choose(x.is_cuda(), kernelFits && !recorded(x, otherInputs),
-                x.is_cuda() ? KernelsLibrary.get() : null) == Path.CUDA;
+        boolean onCuda = x.is_cuda();  // CPU calls skip the autograd check: they take the fallback anyway
+        return choose(onCuda, onCuda && kernelFits && !recorded(x, otherInputs),
+                onCuda ? KernelsLibrary.get() : null) == Path.CUDA;
     }
 
     /** Whether autograd records an operation on these inputs (null entries are absent optional inputs). */
