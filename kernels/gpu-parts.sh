@@ -6,9 +6,10 @@
 #
 #   kernels/gpu-parts.sh [--bundle DIR] [--out DIR] [--max-mb N]
 #
-# Writes OUT/part1, OUT/part2, ... (each at most N MB, default 44) and OUT/assemble.sh. On the GPU machine,
-# with every part copied under one folder P (in any number of trips), `bash P/assemble.sh P /tmp/ubundle`
-# builds the bundle; then /tmp/ubundle/bin/unison, bin/test and bin/bench run as in a full bundle.
+# Writes OUT/part1, OUT/part2, ... (each at most N MB, default 44), each with a copy of assemble.sh. On the
+# GPU machine, with the parts copied under one folder P (in any number of trips), `bash P/part1/assemble.sh
+# P /tmp/ubundle` builds the bundle; then /tmp/ubundle/bin/unison, bin/test and bin/bench run as in a full
+# bundle.
 #
 # The wheel's libtorch is a different version than the presets' 2.10.0 (2.11 on the machines seen so far):
 # JavaCPP's glue resolved all but three of its ~4,700 libtorch symbols there (two sparse-tensor switches,
@@ -96,5 +97,6 @@ if (( ${#missing[@]} )); then echo "assemble.sh: still missing: ${missing[*]} (c
 echo "assemble.sh: $bundle ready ($(du -sh "$bundle" | cut -f1)); try $bundle/bin/unison info"
 EOF
 chmod +x "$out/assemble.sh"
+for part in "$out"/part*/; do cp "$out/assemble.sh" "$part"; done  # each part travels alone
 for i in "${!used[@]}"; do echo "[gpu-parts] part$((i + 1)): $((used[i] / 1000000)) MB: $(ls "$out/part$((i + 1))" | tr '\n' ' ')"; done
-echo "[gpu-parts] $out/assemble.sh PARTS BUNDLE puts them together on the GPU machine"
+echo "[gpu-parts] PARTS/partN/assemble.sh PARTS BUNDLE puts them together on the GPU machine"
