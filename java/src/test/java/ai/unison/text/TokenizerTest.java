@@ -14,6 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenizerTest {
     @Test
+    void asksForTheBundledCpuBuildOfTheNativeLibrary() throws Exception {
+        // DJL would pick a CUDA build on a GPU machine and try to download it; the jar carries CPU builds
+        Class.forName(Tokenizer.class.getName());
+        String expected = System.getenv("RUST_FLAVOR") != null ? System.getProperty("RUST_FLAVOR") : "cpu";
+        assertEquals(expected, System.getProperty("RUST_FLAVOR"));
+    }
+
+    @Test
     void encodesChatTokensAsSpecialIds() {
         try (Tokenizer tok = Tokenizer.load(TestFixtures.dir("qwen-tokenizer"))) {
             long[] ids = tok.encode("<|im_start|>user\nhi<|im_end|>");
