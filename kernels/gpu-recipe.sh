@@ -174,6 +174,13 @@ if [[ ${#profile[@]} -eq 0 ]]; then
     "$out/bin/unison" info
 fi
 
+if [[ ${#profile[@]} -gt 0 ]]; then
+    # the -Pgpu build left jars in java/target and benchmarks/target whose manifests name the CUDA libtorch,
+    # which does not load without CUDA's libraries: rebuild the default ones so that ./unison keeps working
+    step "rebuilding the default (CPU) jars in target/"
+    (cd "$root" && mvn -B -q -DskipTests package)
+fi
+
 if $tarball; then
     step "writing $out.tar.gz"
     tar -C "$(dirname "$out")" -czf "$out.tar.gz" "$(basename "$out")"
