@@ -30,9 +30,8 @@ while [[ $# -gt 0 ]]; do
         *) echo "gpu-parts.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-gpu_jar=$(ls "$bundle"/lib/pytorch-*-linux-x86_64-gpu.jar 2>/dev/null | head -1) ||
+gpu_jar=$(compgen -G "$bundle/lib/pytorch-*-linux-x86_64-gpu.jar" | head -1) ||
     { echo "gpu-parts.sh: $bundle/lib has no pytorch-*-linux-x86_64-gpu.jar (run kernels/gpu-recipe.sh first)" >&2; exit 1; }
-[[ -n $gpu_jar ]] || { echo "gpu-parts.sh: no -gpu pytorch jar in $bundle/lib" >&2; exit 1; }
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
