@@ -11,10 +11,11 @@
 #define UNISON_CPU_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The version of this ABI; ai.unison.natives.UnisonCpu.ABI must match it. */
-#define UNISON_CPU_ABI 2
+#define UNISON_CPU_ABI 3
 
 #define UNISON_CPU_OK 0
 #define UNISON_CPU_ERR_INVALID (-1)
@@ -31,6 +32,18 @@
 
 static inline int unison_cpu_abi() {
     return UNISON_CPU_ABI;
+}
+
+/*
+ * Sets the process environment variable name to value unless it is set already, so that native libraries
+ * loaded afterwards read it (libgomp reads OMP_WAIT_POLICY once, when it is loaded). Returns 1 when it was
+ * set, 0 when it had a value (left alone), -1 when setenv failed.
+ */
+static inline int unison_cpu_setenv_default(const char* name, const char* value) {
+    if (getenv(name) != NULL) {
+        return 0;
+    }
+    return setenv(name, value, 0) == 0 ? 1 : -1;
 }
 
 /*

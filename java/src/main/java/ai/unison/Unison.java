@@ -13,6 +13,8 @@ import ai.unison.engine.Engine;
 import ai.unison.engine.ModelDirectory;
 import ai.unison.route.Expert;
 import ai.unison.route.Planner;
+import ai.unison.runtime.Torch;
+
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class Unison implements AutoCloseable {
      * @throws UnisonException ({@code MISSING_MODEL}) naming what the folder lacks
      */
     public static Unison open(Path modelsDir, Options options) {
+        Torch.load(); // before any other libtorch class: it settles the OpenMP wait policy first
         ModelDirectory.Loaded models = ModelDirectory.load(modelsDir, options);
         return new Unison(new Engine(models.planner(), models.experts(), options));
     }

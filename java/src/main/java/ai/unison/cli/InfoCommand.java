@@ -27,6 +27,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("devices       cpu" + (cuda ? ", cuda (" + torch.cuda_device_count() + " GPU)" : " (no CUDA device)"));
         System.out.println("default       " + (cuda ? "cuda:0" : "cpu"));
         System.out.println("threads       " + Threads.get() + " intra-op, " + Runtime.getRuntime().availableProcessors() + " cores");
+        System.out.println("openmp wait   " + Torch.openMpWaitPolicy());
         System.out.println("dtypes        " + DTypeProbe.describe(cuda));
         System.out.println("models        " + models.toAbsolutePath().normalize());
         var found = ModelIndex.scan(models);

@@ -1,5 +1,7 @@
 package ai.unison.cli;
 
+import ai.unison.runtime.Torch;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +15,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Torch.load(); // before any other libtorch class: it settles the OpenMP wait policy first
         System.exit(execute(args));
     }
 

@@ -1,5 +1,6 @@
 package ai.unison.runtime;
 
+import ai.unison.natives.UnisonCpu;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -15,20 +16,56 @@ import java.util.Arrays;
 
 /** Small helpers around the JavaCPP libtorch API: loading, shapes, and host-side data transfer. */
 public final class Torch {
+    /** The environment variable libgomp reads once, when it is loaded: how idle OpenMP threads wait. */
+    public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+
     private static volatile boolean loaded;
+    private static volatile String waitPolicy = "not loaded yet";
 
     private Torch() {
     }
 
-    /** Loads libtorch once; cheap afterwards. */
+    /**
+     * Loads libtorch once; cheap afterwards. First, unless {@value #OMP_WAIT_POLICY} is set (a user's value wins),
+     * sets it to {@code PASSIVE} in the process environment ({@link #passiveOpenMpWait}).
+     */
     public static void load() {
         if (!loaded) {
             synchronized (Torch.class) {
                 if (!loaded) {
+                    waitPolicy = passiveOpenMpWait();
                     Loader.load(torch.class);
                     loaded = true;
                 }
             }
+        }
+    }
+
+    /** The OpenMP wait policy libtorch was loaded under, and where it came from (for {@code unison info}). */
+    public static String openMpWaitPolicy() {
+        load();
+        return waitPolicy;
+    }
+
+    /**
+     * By default libtorch's OpenMP threads spin between parallel regions. On a machine with few cores anything else
+     * that runs (OpenBLAS's own pool, the JVM, another request) then takes turns with them, and each small
+     * operation's barrier waits out a descheduled thread: on the 2-core development VM a 128×128 Wan VAE encode took
+     * 110 ms with two intra-op threads against 10 ms with passive waiting (and 24 ms with one thread). So before
+     * libtorch, and with it libgomp, is loaded, {@value #OMP_WAIT_POLICY} is set to {@code PASSIVE} unless the
+     * environment has a value, through the project's CPU glue ({@link UnisonCpu}, which links neither). Where that
+     * library is missing the default stays. Has no effect if something loaded libgomp earlier.
+     */
+    static String passiveOpenMpWait() {
+        String own = System.getenv(OMP_WAIT_POLICY);
+        if (own != null) {
+            return own + " (from the environment)";
+        }
+        try {
+            return UnisonCpu.unison_cpu_setenv_default(OMP_WAIT_POLICY, "PASSIVE") >= 0 ? "PASSIVE"
+                    : "OpenMP default (setenv failed)";
+        } catch (LinkageError e) {
+            return "OpenMP default (the CPU glue is not available: " + e.getMessage() + ")";
         }
     }
 

@@ -20,7 +20,7 @@ public final class UnisonCpu {
     }
 
     /** The ABI this binding was written for; must equal {@link #unison_cpu_abi()}. */
-    public static final int ABI = 2;
+    public static final int ABI = 3;
 
     public static final int OK = 0;
     public static final int ERR_INVALID = -1;
@@ -33,6 +33,12 @@ public final class UnisonCpu {
     }
 
     public static native int unison_cpu_abi();
+
+    /**
+     * Sets the process environment variable {@code name} to {@code value} unless it has a value: 1 set, 0 left
+     * alone, -1 failed. Only native libraries loaded afterwards see it (Java's {@code System.getenv} does not).
+     */
+    public static native int unison_cpu_setenv_default(String name, String value);
 
     /**
      * {@code out_j = sum_i coef[j*k + i] * in_i} over {@code n} float32 elements, for the outputs in
