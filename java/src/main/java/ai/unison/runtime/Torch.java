@@ -12,6 +12,10 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Small helpers around the JavaCPP libtorch API: loading, shapes, and host-side data transfer. */
@@ -54,18 +58,31 @@ public final class Torch {
      * 110 ms with two intra-op threads against 10 ms with passive waiting (and 24 ms with one thread). So before
      * libtorch, and with it libgomp, is loaded, {@value #OMP_WAIT_POLICY} is set to {@code PASSIVE} unless the
      * environment has a value, through the project's CPU glue ({@link UnisonCpu}, which links neither). Where that
-     * library is missing the default stays. Has no effect if something loaded libgomp earlier.
+     * library is missing the default stays; where libgomp is loaded already (a class of the presets was touched
+     * before this), setting it would change nothing, and the result says so.
      */
     static String passiveOpenMpWait() {
         String own = System.getenv(OMP_WAIT_POLICY);
         if (own != null) {
             return own + " (from the environment)";
         }
+        if (libgompLoaded()) {
+            return "OpenMP default (libgomp was loaded before Torch.load)";
+        }
         try {
             return UnisonCpu.unison_cpu_setenv_default(OMP_WAIT_POLICY, "PASSIVE") >= 0 ? "PASSIVE"
                     : "OpenMP default (setenv failed)";
         } catch (LinkageError e) {
             return "OpenMP default (the CPU glue is not available: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Whether libgomp is mapped into this process already (Linux; false where /proc/self/maps cannot be read). */
+    static boolean libgompLoaded() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.anyMatch(l -> l.contains("libgomp"));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
         }
     }
 
