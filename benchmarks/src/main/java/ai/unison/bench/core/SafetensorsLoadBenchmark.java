@@ -4,6 +4,7 @@ import ai.unison.io.SafetensorsFile;
 import ai.unison.io.SafetensorsWriter;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
+import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,6 +41,7 @@ public class SafetensorsLoadBenchmark {
 
     @Setup(Level.Trial)
     public void write() throws IOException {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         file = Files.createTempFile("bench", ".safetensors");
         try (NativeScope s = NativeScope.open(); Rng rng = new Rng(0)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();

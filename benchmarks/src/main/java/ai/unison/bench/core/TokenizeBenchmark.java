@@ -1,6 +1,7 @@
 package ai.unison.bench.core;
 
 import ai.unison.bench.BenchPaths;
+import ai.unison.runtime.Torch;
 import ai.unison.text.Tokenizer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,6 +36,7 @@ public class TokenizeBenchmark {
 
     @Setup(Level.Trial)
     public void load() {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         tokenizer = Tokenizer.load(BenchPaths.fixtures().resolve("qwen-tokenizer"));
         SplittableRandom r = new SplittableRandom(0);
         StringBuilder sb = new StringBuilder();

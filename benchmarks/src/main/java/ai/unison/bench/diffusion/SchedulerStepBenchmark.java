@@ -6,6 +6,7 @@ import ai.unison.diffusion.schedulers.Scheduler;
 import ai.unison.diffusion.schedulers.Schedulers;
 import ai.unison.runtime.Rng;
 import ai.unison.runtime.Threads;
+import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -86,6 +87,7 @@ public class SchedulerStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         Threads.set(threads);
         s = switch (scheduler) {
             case "unipc-flow" -> Schedulers.wanUniPC(5.0);

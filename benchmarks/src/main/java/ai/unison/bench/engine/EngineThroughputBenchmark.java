@@ -8,6 +8,7 @@ import ai.unison.api.Options;
 import ai.unison.api.Priority;
 import ai.unison.api.Request;
 import ai.unison.runtime.Threads;
+import ai.unison.runtime.Torch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public class EngineThroughputBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         Threads.set(threads);
         Options options = Options.builder().seed(0L).build();
         unison = switch (models) {

@@ -81,6 +81,7 @@ public class KernelsBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         cuda = device.startsWith("cuda");
         fallback = path.equals("fallback");
         Device where = Devices.parse(device);

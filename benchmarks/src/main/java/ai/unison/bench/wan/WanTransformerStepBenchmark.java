@@ -66,6 +66,7 @@ public class WanTransformerStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         WanTransformerConfig config = BenchModels.transformer(shape);
         dir = Files.createTempDirectory("wan-bench-");
         Device where = Devices.parse(device);

@@ -5,6 +5,7 @@ import ai.unison.diffusion.wan.AutoencoderKLWanConfig;
 import ai.unison.runtime.DType;
 import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Rng;
+import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,6 +49,7 @@ public class WanVaeDecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
         AutoencoderKLWanConfig config = BenchModels.vae(shape);
         dir = Files.createTempDirectory("wan-vae-bench-");
         AutoencoderKLWan.writeRandom(config, dir, 0);
