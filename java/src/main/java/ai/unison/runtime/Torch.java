@@ -24,7 +24,7 @@ public final class Torch {
     public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
     private static volatile boolean loaded;
-    private static volatile String waitPolicy = "not loaded yet";
+    private static volatile String waitPolicy; // set by load(), before loaded
 
     private Torch() {
     }
