@@ -227,8 +227,7 @@ public final class Media {
      * rate is n / T × {@code video.fps()}.
      */
     public static Tensor sampleFrames(Video video, double targetFps, int maxFrames) {
-        int[] idx = uniformIndices(video.frameCount(),
-                sampledFrameCount(video.frameCount(), video.fps(), targetFps, maxFrames));
+        int[] idx = sampledIndices(video.frameCount(), video.fps(), targetFps, maxFrames);
         long[] longs = new long[idx.length];
         for (int i = 0; i < idx.length; i++) {
             longs[i] = idx[i];
@@ -236,6 +235,14 @@ public final class Media {
         try (NativeScope scope = NativeScope.open()) {
             return scope.keep(video.frames().index_select(0, Torch.fromLongs(longs, longs.length)));
         }
+    }
+
+    /**
+     * The indices of the frames {@link #sampleFrames(Video, double, int)} keeps from a video of {@code total} frames
+     * at {@code fps} (for a trainer that needs to know which source frame each vision token saw).
+     */
+    public static int[] sampledIndices(int total, double fps, double targetFps, int maxFrames) {
+        return uniformIndices(total, sampledFrameCount(total, fps, targetFps, maxFrames));
     }
 
     /** Qwen2-VL's {@code smart_nframes}, with at least 2 frames. */

@@ -187,13 +187,25 @@ public final class Parameters implements AutoCloseable {
      * under its upstream name, with {@code metadata} in the header ({@code format: pt} is added).
      */
     public void save(Path file, DType dtype, Map<String, String> metadata) {
+        save(file, dtype, metadata, name -> true);
+    }
+
+    /**
+     * As {@link #save(Path, DType, Map)}, writing only the parameters whose names {@code keep} accepts (e.g. not a
+     * training-only head).
+     */
+    public void save(Path file, DType dtype, Map<String, String> metadata, Predicate<String> keep) {
         checkOpen();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.putAll(metadata);
         try (NativeScope scope = NativeScope.open(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> out = new LinkedHashMap<>();
-            tensors.forEach((n, t) -> out.put(n, t.detach().to(dtype.scalarType())));
+            tensors.forEach((n, t) -> {
+                if (keep.test(n)) {
+                    out.put(n, t.detach().to(dtype.scalarType()));
+                }
+            });
             SafetensorsWriter.write(file, out, meta);
         }
     }

@@ -47,6 +47,12 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             description = "vision tower width, a multiple of 48 (default: the --init model's tower, else 96)")
     Integer visionWidth;
 
+    @Option(names = "--dense-weight", paramLabel = "W",
+            description = "weight of a training-only head that learns each merged vision token's colour, shape and grid"
+                    + " cell from the detector's view of the attachment, beside the answer loss; 0 for none (default:"
+                    + " ${DEFAULT-VALUE})")
+    double denseWeight = 0;
+
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -71,6 +77,9 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--min-pixels must be 0 (the default) to 200704 (max_pixels), got " + minPixels);
         }
+        if (!(denseWeight >= 0 && denseWeight <= 100)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dense-weight must be in [0, 100], got " + denseWeight);
+        }
         VlPlannerTrainer.Tower tower = null;
         if (visionDepth != null || visionWidth != null) {
             try {
@@ -81,7 +90,8 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             }
         }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower, to,
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower, denseWeight,
+                to,
                 train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

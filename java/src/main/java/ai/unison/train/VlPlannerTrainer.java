@@ -175,8 +175,60 @@ public final class VlPlannerTrainer {
         return data.example(task, seed);
     }
 
+    /** Names of the training-only dense head's parameters start with this; they are not exported. */
+    static final String DENSE_PREFIX = "dense.";
+
+    /**
+     * A linear head on the merged vision tokens that learns {@link VisionTargets} (colour, shape, grid cell per token);
+     * training only. {@code weight} scales its mean cross-entropy against the answer loss.
+     */
+    record DenseHead(Tensor colourWeight, Tensor colourBias, Tensor shapeWeight, Tensor shapeBias, Tensor cellWeight,
+                     Tensor cellBias, double weight) {
+        static DenseHead create(Parameters params, Rng rng, int hidden, double weight) {
+            double std = 1.0 / Math.sqrt(hidden);
+            return new DenseHead(
+                    params.normal(DENSE_PREFIX + "colour.weight", std, rng, VisionTargets.COLOURS, hidden),
+                    params.zeros(DENSE_PREFIX + "colour.bias", VisionTargets.COLOURS),
+                    params.normal(DENSE_PREFIX + "shape.weight", std, rng, VisionTargets.SHAPES, hidden),
+                    params.zeros(DENSE_PREFIX + "shape.bias", VisionTargets.SHAPES),
+                    params.normal(DENSE_PREFIX + "cell.weight", std, rng, VisionTargets.CELLS, hidden),
+                    params.zeros(DENSE_PREFIX + "cell.bias", VisionTargets.CELLS),
+                    weight);
+        }
+
+        /** The weighted loss of merged tokens {@code features} [tokens, hidden] against {@code targets}. */
+        Tensor loss(Tensor features, VisionTargets targets) {
+            if (features.size(0) != targets.tokens()) {
+                throw new IllegalStateException("the tower gave " + features.size(0) + " tokens, the targets have "
+                        + targets.tokens());
+            }
+            Tensor x = features.to(ScalarType.Float);
+            Tensor loss = ce(x, colourWeight, colourBias, targets.colour())
+                    .add(ce(x, shapeWeight, shapeBias, targets.shape()));
+            if (java.util.Arrays.stream(targets.cell()).anyMatch(c -> c != VisionTargets.IGNORE)) {
+                loss = loss.add(ce(x, cellWeight, cellBias, targets.cell()));
+            }
+            return loss.mul(Torch.scalar(weight));
+        }
+
+        private static Tensor ce(Tensor x, Tensor w, Tensor b, long[] labels) {
+            Tensor logits = x.matmul(w.t()).add(b);
+            return torch.cross_entropy_loss(logits, Torch.fromLongs(labels, labels.length),
+                    new org.bytedeco.pytorch.TensorOptional(), 1 /* mean */, VisionTargets.IGNORE, 0.0);
+        }
+    }
+
     /** The answer loss of one understanding example (mean over the answer tokens and {@code <|im_end|>}). */
     static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e) {
+        return visionLoss(model, tokenizer, processor, e, null);
+    }
+
+    /**
+     * The answer loss of one understanding example plus, when {@code dense} is not null, its dense loss over every
+     * merged token of every attachment.
+     */
+    static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e,
+                             DenseHead dense) {
         List<Input> inputs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Media m : e.query().attachments()) {
@@ -193,7 +245,23 @@ public final class VlPlannerTrainer {
             labels[i] = i >= ids.length - answerTokens ? ids[i] : -100;
         }
         Tensor logits = model.forwardLogits(ids, p.vision());
-        return Qwen2.causalLmLoss(logits, Torch.fromLongs(labels, 1, ids.length));
+        Tensor loss = Qwen2.causalLmLoss(logits, Torch.fromLongs(labels, 1, ids.length));
+        if (dense != null) {
+            int temporal = model.config().vision().temporalPatch();
+            int patch = model.config().vision().patch();
+            int merge = processor.mergeSize();
+            int image = 0;
+            int video = 0;
+            for (Media m : e.query().attachments()) {
+                Qwen2VLImageProcessor.Processed processed = m instanceof Media.Video
+                        ? p.vision().videos().get(video++) : p.vision().images().get(image++);
+                Tensor features = model.visual().forward(processed.pixelValues(), new int[][]{processed.gridThw()});
+                VisionTargets targets = VisionTargets.of(VisionTargets.seenFrames(m, temporal), processed.gridThw(),
+                        patch, merge, temporal);
+                loss = loss.add(dense.loss(features, targets));
+            }
+        }
+        return loss;
     }
 
     /** The planning loss of a text-only batch: as {@link PlannerTrainer}, with the three M-RoPE axes equal. */
@@ -230,17 +298,18 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
-        return train(config, init, visionShare, 0, 0, null, export, exportDType, evalEvery, evalSize, command, log);
+        return train(config, init, visionShare, 0, 0, null, 0, export, exportDType, evalEvery, evalSize, command, log);
     }
 
     /**
      * As {@link #train(TrainConfig, Path, int, Path, DType, int, int, String, PrintStream)}, with {@code worldShare}
      * of each step's planning examples drawn from shapes-world and ShapesEval-style requests
      * ({@link WorldPlanning#mix}), and the processor's {@code min_pixels} set to {@code minPixels} (0: see
-     * {@link #minPixels}).
+     * {@link #minPixels}), and, when {@code denseWeight} is positive, a {@link DenseHead} on the merged vision tokens
+     * trained beside the answers with that weight (not exported).
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels,
-                                    Tower tower, Path export,
+                                    Tower tower, double denseWeight, Path export,
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
@@ -272,11 +341,17 @@ public final class VlPlannerTrainer {
         if (worldShare > 0) {
             info.put("world_share", worldShare + " of the planning examples");
         }
+        if (denseWeight > 0) {
+            info.put("dense_weight", denseWeight + " × the cross-entropy of a training-only head predicting each merged"
+                    + " vision token's colour, shape and grid cell (VisionTargets)");
+        }
         try (Tokenizer tokenizer = Tokenizer.load(modelDir);
              Parameters params = Parameters.load(initWeights(init));
              Rng rng = new Rng(config.seed());
              Qwen2_5_VL model = new Qwen2_5_VL(params.weights(rng, ParameterInit.standard(0.02)), vlConfig);
              LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 32, model.maxPositions(), 64, false)) {
+            DenseHead dense = denseWeight > 0
+                    ? DenseHead.create(params, rng, vlConfig.vision().outHiddenSize(), denseWeight) : null;
             Qwen2VLImageProcessor processor = Qwen2VLImageProcessor.load(modelDir);
             planner.withVision(processor);
             TrainResult r = new Trainer(config, params).info(info).log(log)
@@ -295,7 +370,7 @@ public final class VlPlannerTrainer {
                                 WorldPlanning.mix(planning, seed, worldShare)).mul(Torch.scalar(planning));
                         for (int i = 0; i < visionShare; i++) {
                             Tensor l = visionLoss(model, tokenizer, processor,
-                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)));
+                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)), dense);
                             loss = loss == null ? l : loss.add(l);
                         }
                         return loss.div(Torch.scalar(config.batch()));
@@ -327,7 +402,7 @@ public final class VlPlannerTrainer {
                     }
                 }
             }
-            params.save(dir.resolve("model.safetensors"), dtype, Map.of());
+            params.save(dir.resolve("model.safetensors"), dtype, Map.of(), name -> !name.startsWith(DENSE_PREFIX));
             for (String f : List.of("config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json")) {
                 Files.copy(modelDir.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -341,7 +416,9 @@ public final class VlPlannerTrainer {
         new ModelCard("unison-planner-tiny",
                 "A tiny Qwen2.5-VL: plans every request (text with <IMGPAD>/<VIDPAD> in, signal tokens or answer out,"
                         + " grammar-constrained) and answers understanding requests looking at their images and videos.",
-                "Qwen2_5_VLForConditionalGeneration", info, params.count(),
+                "Qwen2_5_VLForConditionalGeneration", info,
+                params.all().entrySet().stream().filter(en -> !en.getKey().startsWith(DENSE_PREFIX))
+                        .mapToLong(en -> en.getValue().numel()).sum(),
                 "model.safetensors, " + dtype.name().toLowerCase(Locale.ROOT),
                 "PlanningData train-split templates plus shapes-world image/video understanding (DataGenerator), fresh each step",
                 command, r.elapsed(), Threads.get() + " CPU thread(s)", config.seed(), r.step(), r.meanRecentLoss(),

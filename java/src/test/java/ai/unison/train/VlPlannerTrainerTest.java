@@ -69,4 +69,22 @@ class VlPlannerTrainerTest {
             assertEquals(32, p.hiddenSize());
         }
     }
+
+    @Test
+    void aDenseHeadTrainsBesideTheAnswersAndIsNotExported(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("planner");
+        RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 1, 4, 2).withTiedEmbeddings(true)
+                .withMaxPositions(512), text, DType.FLOAT32, 3, 0.1);
+        PlannerTrainer.writeTokenizer(text);
+        TrainConfig config = TrainConfig.builder(dir.resolve("run")).steps(2).batch(2).lr(1e-3).threads(1).build();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainResult r = VlPlannerTrainer.train(config, text, 2, 0, 0, null, 0.5, dir.resolve("vl"), DType.FLOAT32, 2, 8,
+                "test", new PrintStream(log));
+        assertTrue(r.finished());
+        assertTrue(Files.readString(dir.resolve("vl/MODEL_CARD.md")).contains("dense_weight"), "the card records the head");
+        try (ai.unison.io.Checkpoint saved = ai.unison.io.Checkpoint.open(dir.resolve("vl/model.safetensors"))) {
+            assertTrue(saved.names().stream().noneMatch(n -> n.startsWith(VlPlannerTrainer.DENSE_PREFIX)), saved.names().toString());
+            assertTrue(saved.names().stream().anyMatch(n -> n.startsWith("visual.")), saved.names().toString());
+        }
+    }
 }
