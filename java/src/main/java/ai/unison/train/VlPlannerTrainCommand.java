@@ -53,6 +53,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     double denseWeight = 0;
 
+    @Option(names = "--dense-layer", paramLabel = "L",
+            description = "where the --dense-weight head reads: the decoder's hidden state entering layer L (the layer"
+                    + " count: after the final norm), -1 for the vision tower's merged tokens (default: the middle layer)")
+    Integer denseLayer;
+
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -90,9 +95,16 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
             }
         }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower, denseWeight,
-                to,
-                train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
+        if (denseLayer != null) {
+            int layers = ai.unison.io.Json.readTree(from.resolve("config.json")).path("num_hidden_layers").asInt();
+            if (denseLayer < -1 || denseLayer > layers) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dense-layer must be -1 (the vision tower)"
+                        + " to " + layers + " (after the final norm) for the " + layers + "-layer decoder of " + from
+                        + ", got " + denseLayer);
+            }
+        }
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower,
+                denseWeight, denseLayer, to, train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;
     }

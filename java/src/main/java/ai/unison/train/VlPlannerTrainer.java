@@ -4,6 +4,7 @@ import ai.unison.api.Input;
 import ai.unison.io.Json;
 import ai.unison.lm.Qwen2;
 import ai.unison.lm.Qwen2_5_VL;
+import ai.unison.nn.Attention;
 import ai.unison.plan.LmPlanner;
 import ai.unison.plan.PlanLimits;
 import ai.unison.plan.PlannerEval;
@@ -179,12 +180,19 @@ public final class VlPlannerTrainer {
     static final String DENSE_PREFIX = "dense.";
 
     /**
-     * A linear head on the merged vision tokens that learns {@link VisionTargets} (colour, shape, grid cell per token);
-     * training only. {@code weight} scales its mean cross-entropy against the answer loss.
+     * A linear head that learns {@link VisionTargets} (colour, shape, grid cell per merged vision token); training only.
+     * It reads the vision tokens' positions of the decoder's hidden state entering layer {@code layer} (the layer
+     * count: after the final norm), or with {@link #TOWER} the vision tower's merged tokens themselves. The tower has
+     * only relative (rotary) positions, so a token's grid cell is hard to know there; in the decoder the vision
+     * tokens' M-RoPE positions are relative to {@code <|vision_start|>}, which gives them. {@code weight} scales the
+     * mean cross-entropy against the answer loss.
      */
     record DenseHead(Tensor colourWeight, Tensor colourBias, Tensor shapeWeight, Tensor shapeBias, Tensor cellWeight,
-                     Tensor cellBias, double weight) {
-        static DenseHead create(Parameters params, Rng rng, int hidden, double weight) {
+                     Tensor cellBias, int layer, double weight) {
+        /** {@link #layer} of a head on the vision tower's merged tokens. */
+        static final int TOWER = -1;
+
+        static DenseHead create(Parameters params, Rng rng, int hidden, int layer, double weight) {
             double std = 1.0 / Math.sqrt(hidden);
             return new DenseHead(
                     params.normal(DENSE_PREFIX + "colour.weight", std, rng, VisionTargets.COLOURS, hidden),
@@ -193,13 +201,13 @@ public final class VlPlannerTrainer {
                     params.zeros(DENSE_PREFIX + "shape.bias", VisionTargets.SHAPES),
                     params.normal(DENSE_PREFIX + "cell.weight", std, rng, VisionTargets.CELLS, hidden),
                     params.zeros(DENSE_PREFIX + "cell.bias", VisionTargets.CELLS),
-                    weight);
+                    layer, weight);
         }
 
         /** The weighted loss of merged tokens {@code features} [tokens, hidden] against {@code targets}. */
         Tensor loss(Tensor features, VisionTargets targets) {
             if (features.size(0) != targets.tokens()) {
-                throw new IllegalStateException("the tower gave " + features.size(0) + " tokens, the targets have "
+                throw new IllegalStateException("the prompt has " + features.size(0) + " vision tokens, the targets "
                         + targets.tokens());
             }
             Tensor x = features.to(ScalarType.Float);
@@ -209,6 +217,18 @@ public final class VlPlannerTrainer {
                 loss = loss.add(ce(x, cellWeight, cellBias, targets.cell()));
             }
             return loss.mul(Torch.scalar(weight));
+        }
+
+        /** The arg-max colour, shape and cell per row of {@code features}. */
+        long[][] predict(Tensor features) {
+            Tensor x = features.to(ScalarType.Float);
+            Tensor[] heads = {x.matmul(colourWeight.t()).add(colourBias), x.matmul(shapeWeight.t()).add(shapeBias),
+                    x.matmul(cellWeight.t()).add(cellBias)};
+            long[][] out = new long[3][];
+            for (int h = 0; h < 3; h++) {
+                out[h] = Torch.toLongs(heads[h].argmax(new org.bytedeco.pytorch.LongOptional(1), false).contiguous());
+            }
+            return out;
         }
 
         private static Tensor ce(Tensor x, Tensor w, Tensor b, long[] labels) {
@@ -244,24 +264,114 @@ public final class VlPlannerTrainer {
         for (int i = 0; i < ids.length; i++) {
             labels[i] = i >= ids.length - answerTokens ? ids[i] : -100;
         }
-        Tensor logits = model.forwardLogits(ids, p.vision());
-        Tensor loss = Qwen2.causalLmLoss(logits, Torch.fromLongs(labels, 1, ids.length));
+        Qwen2_5_VL.Prefill prefill = model.prefill(ids, p.vision());
+        List<Tensor> states = dense != null && dense.layer() != DenseHead.TOWER ? new ArrayList<>() : null;
+        Tensor hidden = model.text().forward(prefill.embeds(), prefill.positions(), Attention.Mask.CAUSAL, null, states);
+        Tensor loss = Qwen2.causalLmLoss(model.text().logits(hidden), Torch.fromLongs(labels, 1, ids.length));
         if (dense != null) {
-            int temporal = model.config().vision().temporalPatch();
-            int patch = model.config().vision().patch();
-            int merge = processor.mergeSize();
-            int image = 0;
-            int video = 0;
-            for (Media m : e.query().attachments()) {
-                Qwen2VLImageProcessor.Processed processed = m instanceof Media.Video
-                        ? p.vision().videos().get(video++) : p.vision().images().get(image++);
-                Tensor features = model.visual().forward(processed.pixelValues(), new int[][]{processed.gridThw()});
-                VisionTargets targets = VisionTargets.of(VisionTargets.seenFrames(m, temporal), processed.gridThw(),
-                        patch, merge, temporal);
-                loss = loss.add(dense.loss(features, targets));
+            for (DenseRows rows : denseRows(model, processor, e, p, prefill, states, dense.layer())) {
+                loss = loss.add(dense.loss(rows.features(), rows.targets()));
             }
         }
         return loss;
+    }
+
+    /** One attachment's vision-token rows [tokens, hidden] of the head's input, and their targets. */
+    record DenseRows(Tensor features, VisionTargets targets) {}
+
+    /**
+     * Per attachment of {@code e} (prompt {@code p}), the rows of what a dense head at {@code layer} reads: the
+     * decoder's hidden state entering that layer ({@code states} from {@link Qwen2#forward}), or with
+     * {@link DenseHead#TOWER} the prompt's embeddings, which at the vision tokens are the tower's merged tokens.
+     */
+    static List<DenseRows> denseRows(Qwen2_5_VL model, Qwen2VLImageProcessor processor, Example e,
+                                     VisionAnswer.VisionPrompt p, Qwen2_5_VL.Prefill prefill, List<Tensor> states,
+                                     int layer) {
+        Tensor source = (layer == DenseHead.TOWER ? prefill.embeds() : states.get(layer)).squeeze(0);
+        int temporal = model.config().vision().temporalPatch();
+        int patch = model.config().vision().patch();
+        int merge = processor.mergeSize();
+        long[] ids = p.ids();
+        List<Long> imagePads = positionsOf(ids, model.config().imageTokenId());
+        List<Long> videoPads = positionsOf(ids, model.config().videoTokenId());
+        int image = 0;
+        int video = 0;
+        int imageAt = 0;
+        int videoAt = 0;
+        List<DenseRows> out = new ArrayList<>();
+        for (Media m : e.query().attachments()) {
+            boolean isVideo = m instanceof Media.Video;
+            Qwen2VLImageProcessor.Processed processed = isVideo
+                    ? p.vision().videos().get(video++) : p.vision().images().get(image++);
+            int tokens = processed.tokens(merge);
+            List<Long> where = isVideo ? videoPads.subList(videoAt, videoAt + tokens)
+                    : imagePads.subList(imageAt, imageAt + tokens);
+            if (isVideo) {
+                videoAt += tokens;
+            } else {
+                imageAt += tokens;
+            }
+            Tensor index = Torch.fromLongs(where.stream().mapToLong(Long::longValue).toArray(), tokens);
+            out.add(new DenseRows(source.index_select(0, index), VisionTargets.of(VisionTargets.seenFrames(m, temporal),
+                    processed.gridThw(), patch, merge, temporal)));
+        }
+        return out;
+    }
+
+    /**
+     * The dense head's accuracy on held-out examples over the tokens an object covers: colour, shape and grid cell
+     * (whether the model's inputs carry what the head is taught; a head that reads them well but answers that stay
+     * wrong point at the decoder's reading, not at the tower).
+     */
+    static Map<String, Double> denseAccuracy(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor,
+                                             DenseHead dense, List<Example> heldout) {
+        long[] right = new long[3];
+        long objects = 0;
+        try (ai.unison.runtime.NativeScope scope = ai.unison.runtime.NativeScope.open();
+             org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (Example e : heldout) {
+                List<Input> inputs = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (Media m : e.query().attachments()) {
+                    inputs.add(Input.pixels(Media.pixels(m)));
+                    names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
+                }
+                VisionAnswer.VisionPrompt p = VisionAnswer.prompt(model.config(), tokenizer, processor,
+                        RequestText.prepare(e.query().text(), names), inputs, null);
+                Qwen2_5_VL.Prefill prefill = model.prefill(p.ids(), p.vision());
+                List<Tensor> states = dense.layer() == DenseHead.TOWER ? null : new ArrayList<>();
+                model.text().forward(prefill.embeds(), prefill.positions(), Attention.Mask.CAUSAL, null, states);
+                for (DenseRows rows : denseRows(model, processor, e, p, prefill, states, dense.layer())) {
+                    long[][] predicted = dense.predict(rows.features());
+                    VisionTargets t = rows.targets();
+                    for (int i = 0; i < t.tokens(); i++) {
+                        if (t.colour()[i] == 0) {
+                            continue;
+                        }
+                        objects++;
+                        right[0] += predicted[0][i] == t.colour()[i] ? 1 : 0;
+                        right[1] += predicted[1][i] == t.shape()[i] ? 1 : 0;
+                        right[2] += predicted[2][i] == t.cell()[i] ? 1 : 0;
+                    }
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        double n = Math.max(1, objects);
+        m.put("dense_colour", right[0] / n);
+        m.put("dense_shape", right[1] / n);
+        m.put("dense_cell", right[2] / n);
+        return m;
+    }
+
+    private static List<Long> positionsOf(long[] ids, long id) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == id) {
+                out.add((long) i);
+            }
+        }
+        return out;
     }
 
     /** The planning loss of a text-only batch: as {@link PlannerTrainer}, with the three M-RoPE axes equal. */
@@ -298,18 +408,19 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
-        return train(config, init, visionShare, 0, 0, null, 0, export, exportDType, evalEvery, evalSize, command, log);
+        return train(config, init, visionShare, 0, 0, null, 0, null, export, exportDType, evalEvery, evalSize, command, log);
     }
 
     /**
      * As {@link #train(TrainConfig, Path, int, Path, DType, int, int, String, PrintStream)}, with {@code worldShare}
      * of each step's planning examples drawn from shapes-world and ShapesEval-style requests
      * ({@link WorldPlanning#mix}), and the processor's {@code min_pixels} set to {@code minPixels} (0: see
-     * {@link #minPixels}), and, when {@code denseWeight} is positive, a {@link DenseHead} on the merged vision tokens
-     * trained beside the answers with that weight (not exported).
+     * {@link #minPixels}), and, when {@code denseWeight} is positive, a {@link DenseHead} trained beside the answers with
+     * that weight (not exported) on the decoder's hidden state entering layer {@code denseLayer} (null: the middle
+     * layer; {@link DenseHead#TOWER}: the vision tower's merged tokens).
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels,
-                                    Tower tower, double denseWeight, Path export,
+                                    Tower tower, double denseWeight, Integer denseLayer, Path export,
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
@@ -330,6 +441,12 @@ public final class VlPlannerTrainer {
             heldoutWorld.add(understanding(world, DataGeneratorSeeds.mix(EVAL_SEED, i)));
         }
         Qwen2_5_VL.Config vlConfig = Qwen2_5_VL.Config.read(modelDir);
+        int layers = vlConfig.text().numHiddenLayers();
+        int headLayer = denseLayer == null ? layers / 2 : denseLayer;
+        if (headLayer < DenseHead.TOWER || headLayer > layers) {
+            throw new IllegalArgumentException("dense head layer must be " + DenseHead.TOWER + " (the vision tower) to "
+                    + layers + " (after the final norm) for this " + layers + "-layer decoder, got " + headLayer);
+        }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("text", "Qwen2 decoder of " + init.getFileName() + " (hidden " + vlConfig.text().hiddenSize() + ", "
                 + vlConfig.text().numHiddenLayers() + " layers, vocab " + vlConfig.text().vocabSize() + ")");
@@ -343,7 +460,9 @@ public final class VlPlannerTrainer {
         }
         if (denseWeight > 0) {
             info.put("dense_weight", denseWeight + " × the cross-entropy of a training-only head predicting each merged"
-                    + " vision token's colour, shape and grid cell (VisionTargets)");
+                    + " vision token's colour, shape and grid cell (VisionTargets) from "
+                    + (headLayer == DenseHead.TOWER ? "the vision tower's merged tokens"
+                    : "the decoder's hidden state at the vision tokens entering layer " + headLayer));
         }
         try (Tokenizer tokenizer = Tokenizer.load(modelDir);
              Parameters params = Parameters.load(initWeights(init));
@@ -351,7 +470,7 @@ public final class VlPlannerTrainer {
              Qwen2_5_VL model = new Qwen2_5_VL(params.weights(rng, ParameterInit.standard(0.02)), vlConfig);
              LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 32, model.maxPositions(), 64, false)) {
             DenseHead dense = denseWeight > 0
-                    ? DenseHead.create(params, rng, vlConfig.vision().outHiddenSize(), denseWeight) : null;
+                    ? DenseHead.create(params, rng, vlConfig.text().hiddenSize(), headLayer, denseWeight) : null;
             Qwen2VLImageProcessor processor = Qwen2VLImageProcessor.load(modelDir);
             planner.withVision(processor);
             TrainResult r = new Trainer(config, params).info(info).log(log)
@@ -361,6 +480,9 @@ public final class VlPlannerTrainer {
                         m.put("task_accuracy", report.task().accuracy());
                         m.put("full_plan", report.fullPlan().accuracy());
                         m.put("understanding", understandingAccuracy(planner, heldoutWorld));
+                        if (dense != null) {
+                            m.putAll(denseAccuracy(model, tokenizer, processor, dense, heldoutWorld));
+                        }
                         return m;
                     })
                     .run((step, stepRng) -> {

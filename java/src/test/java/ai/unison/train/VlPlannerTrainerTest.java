@@ -71,20 +71,31 @@ class VlPlannerTrainerTest {
     }
 
     @Test
-    void aDenseHeadTrainsBesideTheAnswersAndIsNotExported(@TempDir Path dir) throws Exception {
+    void aDenseHeadTrainsBesideTheAnswersOnTheDecoderOrTheTowerAndIsNotExported(@TempDir Path dir) throws Exception {
         Path text = dir.resolve("planner");
-        RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 1, 4, 2).withTiedEmbeddings(true)
+        RandomQwen2.write(Qwen2Config.of(PlannerTrainer.VOCAB, 32, 64, 2, 4, 2).withTiedEmbeddings(true)
                 .withMaxPositions(512), text, DType.FLOAT32, 3, 0.1);
         PlannerTrainer.writeTokenizer(text);
-        TrainConfig config = TrainConfig.builder(dir.resolve("run")).steps(2).batch(2).lr(1e-3).threads(1).build();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrainResult r = VlPlannerTrainer.train(config, text, 2, 0, 0, null, 0.5, dir.resolve("vl"), DType.FLOAT32, 2, 8,
-                "test", new PrintStream(log));
-        assertTrue(r.finished());
-        assertTrue(Files.readString(dir.resolve("vl/MODEL_CARD.md")).contains("dense_weight"), "the card records the head");
-        try (ai.unison.io.Checkpoint saved = ai.unison.io.Checkpoint.open(dir.resolve("vl/model.safetensors"))) {
-            assertTrue(saved.names().stream().noneMatch(n -> n.startsWith(VlPlannerTrainer.DENSE_PREFIX)), saved.names().toString());
-            assertTrue(saved.names().stream().anyMatch(n -> n.startsWith("visual.")), saved.names().toString());
+        for (Integer layer : new Integer[]{null, VlPlannerTrainer.DenseHead.TOWER}) {
+            Path run = dir.resolve("run" + layer);
+            Path vl = dir.resolve("vl" + layer);
+            TrainConfig config = TrainConfig.builder(run).steps(2).batch(2).lr(1e-3).threads(1).build();
+            TrainResult r = VlPlannerTrainer.train(config, text, 2, 0, 0, null, 0.5, layer, vl, DType.FLOAT32, 2, 8,
+                    "test", new PrintStream(new ByteArrayOutputStream()));
+            assertTrue(r.finished());
+            assertTrue(r.metrics().containsKey("dense_shape") && r.metrics().containsKey("dense_cell"), r.metrics().toString());
+            String card = Files.readString(vl.resolve("MODEL_CARD.md"));
+            assertTrue(card.contains(layer == null ? "entering layer 1" : "the vision tower's merged tokens"), card);
+            try (ai.unison.io.Checkpoint saved = ai.unison.io.Checkpoint.open(vl.resolve("model.safetensors"))) {
+                assertTrue(saved.names().stream().noneMatch(n -> n.startsWith(VlPlannerTrainer.DENSE_PREFIX)),
+                        saved.names().toString());
+                assertTrue(saved.names().stream().anyMatch(n -> n.startsWith("visual.")), saved.names().toString());
+            }
         }
+        TrainConfig config = TrainConfig.builder(dir.resolve("bad")).steps(1).batch(2).threads(1).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VlPlannerTrainer.train(config, text, 2, 0, 0, null, 0.5, 3, dir.resolve("x"), DType.FLOAT32, 2, 8,
+                        "test", new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("got 3"), e.getMessage());
     }
 }
