@@ -15,6 +15,9 @@ public interface ParameterInit {
     /** New float32 CPU values of {@code shape} for parameter {@code name}, drawn from {@code rng}. */
     Tensor values(String name, long[] shape, Rng rng);
 
+    /** A norm module's scale named as GPT-2 and Qwen2.5-VL's merger name them: {@code …ln_q.weight}, {@code ln_f.weight}. */
+    java.util.regex.Pattern LAYER_NORM = java.util.regex.Pattern.compile("(.*\\.)?ln(_\\w+)?\\.weight");
+
     /** Normal(0, std). */
     static ParameterInit normal(double std) {
         return (name, shape, rng) -> Torch.empty(ScalarType.Float, shape).normal_(0, std, rng.optional());
@@ -35,7 +38,8 @@ public interface ParameterInit {
 
     /**
      * The usual transformer initialisation: biases zero; one-dimensional norm scales (names containing
-     * {@code norm}, or ending in {@code gamma}) one; everything else Normal(0, std).
+     * {@code norm}, ending in {@code gamma}, or a weight of a module named {@code ln} or {@code ln_*}, as
+     * Qwen2.5-VL's merger norm {@code ln_q}) one; everything else Normal(0, std).
      */
     static ParameterInit standard(double std) {
         ParameterInit normal = normal(std);
@@ -45,7 +49,7 @@ public interface ParameterInit {
             if (name.endsWith("bias")) {
                 return zeros.values(name, shape, rng);
             }
-            if (shape.length == 1 && (name.contains("norm") || name.endsWith("gamma"))) {
+            if (shape.length == 1 && (name.contains("norm") || name.endsWith("gamma") || LAYER_NORM.matcher(name).matches())) {
                 return ones.values(name, shape, rng);
             }
             return normal.values(name, shape, rng);

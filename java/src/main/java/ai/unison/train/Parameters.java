@@ -41,10 +41,21 @@ public final class Parameters implements AutoCloseable {
 
     /** Parameters holding float32 copies of every tensor in a safetensors file or checkpoint folder. */
     public static Parameters load(Path checkpoint) {
+        return load(checkpoint, name -> true);
+    }
+
+    /**
+     * Parameters holding float32 copies of the tensors of a safetensors file or checkpoint folder whose names
+     * {@code keep} accepts (the others are left for a model built over {@link #weights(Rng, ParameterInit)} to
+     * initialise afresh).
+     */
+    public static Parameters load(Path checkpoint, Predicate<String> keep) {
         Parameters p = new Parameters();
         try (Checkpoint c = Checkpoint.open(checkpoint); NativeScope scope = NativeScope.open()) {
             for (String name : c.names()) {
-                p.add(name, c.tensor(name));
+                if (keep.test(name)) {
+                    p.add(name, c.tensor(name));
+                }
             }
         } catch (RuntimeException e) {
             p.close();

@@ -58,6 +58,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                     + " count: after the final norm), -1 for the vision tower's merged tokens (default: the middle layer)")
     Integer denseLayer;
 
+    @Option(names = "--reset", paramLabel = "REGEX",
+            description = "initialise afresh the --init model's parameters whose names match REGEX instead of loading"
+                    + " them (e.g. 'visual\\..*' for a new vision tower on the trained decoder)")
+    String reset;
+
     @Option(names = "--export", paramLabel = "DIR", description = "where the finished model goes (default: models/planner-tiny)")
     Path export;
 
@@ -103,8 +108,17 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                         + ", got " + denseLayer);
             }
         }
+        java.util.regex.Pattern resetPattern = null;
+        if (reset != null) {
+            try {
+                resetPattern = java.util.regex.Pattern.compile(reset);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--reset '" + reset + "' is not a regular"
+                        + " expression: " + e.getDescription());
+            }
+        }
         TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower,
-                denseWeight, denseLayer, to, train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
+                denseWeight, denseLayer, resetPattern, to, train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;
     }

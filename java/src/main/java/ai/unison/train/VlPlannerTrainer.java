@@ -238,6 +238,19 @@ public final class VlPlannerTrainer {
         }
     }
 
+    /** A world example's request prepared as the engine prepares it, and its attachments as in-memory pixels. */
+    record Attached(RequestText.Prepared request, List<Input> inputs) {
+        static Attached of(Example e) {
+            List<Input> inputs = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (Media m : e.query().attachments()) {
+                inputs.add(Input.pixels(Media.pixels(m)));
+                names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
+            }
+            return new Attached(RequestText.prepare(e.query().text(), names), inputs);
+        }
+    }
+
     /** The answer loss of one understanding example (mean over the answer tokens and {@code <|im_end|>}). */
     static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e) {
         return visionLoss(model, tokenizer, processor, e, null);
@@ -249,15 +262,10 @@ public final class VlPlannerTrainer {
      */
     static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e,
                              DenseHead dense) {
-        List<Input> inputs = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Media m : e.query().attachments()) {
-            inputs.add(Input.pixels(Media.pixels(m)));
-            names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
-        }
-        RequestText.Prepared prepared = RequestText.prepare(e.query().text(), names);
+        Attached a = Attached.of(e);
+        RequestText.Prepared prepared = a.request();
         String answer = ((Media.Text) e.target()).text() + ChatTemplate.IM_END;
-        VisionAnswer.VisionPrompt p = VisionAnswer.prompt(model.config(), tokenizer, processor, prepared, inputs, answer);
+        VisionAnswer.VisionPrompt p = VisionAnswer.prompt(model.config(), tokenizer, processor, prepared, a.inputs(), answer);
         long[] ids = p.ids();
         int answerTokens = tokenizer.encode(answer).length;
         long[] labels = new long[ids.length];
@@ -330,14 +338,9 @@ public final class VlPlannerTrainer {
         try (ai.unison.runtime.NativeScope scope = ai.unison.runtime.NativeScope.open();
              org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
             for (Example e : heldout) {
-                List<Input> inputs = new ArrayList<>();
-                List<String> names = new ArrayList<>();
-                for (Media m : e.query().attachments()) {
-                    inputs.add(Input.pixels(Media.pixels(m)));
-                    names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
-                }
+                Attached a = Attached.of(e);
                 VisionAnswer.VisionPrompt p = VisionAnswer.prompt(model.config(), tokenizer, processor,
-                        RequestText.prepare(e.query().text(), names), inputs, null);
+                        a.request(), a.inputs(), null);
                 Qwen2_5_VL.Prefill prefill = model.prefill(p.ids(), p.vision());
                 List<Tensor> states = dense.layer() == DenseHead.TOWER ? null : new ArrayList<>();
                 model.text().forward(prefill.embeds(), prefill.positions(), Attention.Mask.CAUSAL, null, states);
@@ -388,13 +391,8 @@ public final class VlPlannerTrainer {
     static double understandingAccuracy(LmPlanner planner, List<Example> heldout) {
         int right = 0;
         for (Example e : heldout) {
-            List<Input> inputs = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (Media m : e.query().attachments()) {
-                inputs.add(Input.pixels(Media.pixels(m)));
-                names.add(m instanceof Media.Video ? "clip.mp4" : "image.png");
-            }
-            String answer = planner.answerWithVision(RequestText.prepare(e.query().text(), names), inputs);
+            Attached a = Attached.of(e);
+            String answer = planner.answerWithVision(a.request(), a.inputs());
             right += e.spec().score(new Media.Text(answer)) >= 1.0 ? 1 : 0;
         }
         return heldout.isEmpty() ? Double.NaN : (double) right / heldout.size();
@@ -408,7 +406,7 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
-        return train(config, init, visionShare, 0, 0, null, 0, null, export, exportDType, evalEvery, evalSize, command, log);
+        return train(config, init, visionShare, 0, 0, null, 0, null, null, export, exportDType, evalEvery, evalSize, command, log);
     }
 
     /**
@@ -417,10 +415,12 @@ public final class VlPlannerTrainer {
      * ({@link WorldPlanning#mix}), and the processor's {@code min_pixels} set to {@code minPixels} (0: see
      * {@link #minPixels}), and, when {@code denseWeight} is positive, a {@link DenseHead} trained beside the answers with
      * that weight (not exported) on the decoder's hidden state entering layer {@code denseLayer} (null: the middle
-     * layer; {@link DenseHead#TOWER}: the vision tower's merged tokens).
+     * layer; {@link DenseHead#TOWER}: the vision tower's merged tokens). Parameters of {@code init} whose names
+     * {@code reset} matches (null: none) are not loaded but initialised afresh (e.g. {@code visual\..*}: a new
+     * vision tower on a trained decoder).
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels,
-                                    Tower tower, double denseWeight, Integer denseLayer, Path export,
+                                    Tower tower, double denseWeight, Integer denseLayer, java.util.regex.Pattern reset, Path export,
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         Path out = config.out();
         Path modelDir = out.resolve("model");
@@ -458,6 +458,9 @@ public final class VlPlannerTrainer {
         if (worldShare > 0) {
             info.put("world_share", worldShare + " of the planning examples");
         }
+        if (reset != null) {
+            info.put("reset", "parameters of the init model matching " + reset.pattern() + " initialised afresh");
+        }
         if (denseWeight > 0) {
             info.put("dense_weight", denseWeight + " × the cross-entropy of a training-only head predicting each merged"
                     + " vision token's colour, shape and grid cell (VisionTargets) from "
@@ -465,7 +468,7 @@ public final class VlPlannerTrainer {
                     : "the decoder's hidden state at the vision tokens entering layer " + headLayer));
         }
         try (Tokenizer tokenizer = Tokenizer.load(modelDir);
-             Parameters params = Parameters.load(initWeights(init));
+             Parameters params = Parameters.load(initWeights(init), name -> reset == null || !reset.matcher(name).matches());
              Rng rng = new Rng(config.seed());
              Qwen2_5_VL model = new Qwen2_5_VL(params.weights(rng, ParameterInit.standard(0.02)), vlConfig);
              LmPlanner planner = new LmPlanner(model, tokenizer, PlanLimits.DEFAULTS, 32, model.maxPositions(), 64, false)) {

@@ -149,4 +149,42 @@ class ParametersTest {
             assertEquals(List.of("encoder.w", "head.w"), params.names());
         }
     }
+
+    @Test
+    void standardInitGivesEveryNormScaleOnesIncludingQwenVisionsMergerNorm() {
+        ParameterInit init = ParameterInit.standard(0.02);
+        try (Rng rng = new Rng(1); NativeScope scope = NativeScope.open()) {
+            for (String name : List.of("visual.merger.ln_q.weight", "ln_f.weight", "model.norm.weight",
+                    "visual.blocks.0.norm1.weight", "decoder.norm_out.gamma")) {
+                float[] v = Torch.toFloats(init.values(name, new long[]{8}, rng));
+                for (float x : v) {
+                    assertEquals(1f, x, name);
+                }
+            }
+            float[] w = Torch.toFloats(init.values("visual.merger.mlp.0.weight", new long[]{8}, rng));
+            assertTrue(w[0] != 1f && Math.abs(w[0]) < 0.2, "a 1-D weight that is not a norm stays normal: " + w[0]);
+            assertEquals(0f, Torch.toFloats(init.values("visual.merger.ln_q.bias", new long[]{4}, rng))[0]);
+        }
+    }
+
+    @Test
+    void loadKeepsOnlyTheNamesAskedFor() {
+        Path file = dir.resolve("two.safetensors");
+        try (Parameters params = new Parameters()) {
+            params.ones("visual.a.weight", 2);
+            params.ones("model.b.weight", 2);
+            params.save(file, DType.FLOAT32, Map.of());
+        }
+        try (Parameters loaded = Parameters.load(file, n -> !n.startsWith("visual."))) {
+            assertEquals(List.of("model.b.weight"), loaded.names());
+        }
+        try (Parameters kept = new Parameters()) {
+            kept.ones("visual.a.weight", 2);
+            kept.ones("model.b.weight", 2);
+            kept.save(file, DType.FLOAT32, Map.of(), n -> n.startsWith("model."));
+        }
+        try (Parameters loaded = Parameters.load(file)) {
+            assertEquals(List.of("model.b.weight"), loaded.names(), "save with a filter writes only those");
+        }
+    }
 }
