@@ -537,7 +537,10 @@ public final class VlPlannerTrainer {
         List<ModelCard.Quality> quality = new ArrayList<>();
         r.metrics().forEach((k, v) -> quality.add(new ModelCard.Quality(k, String.format(Locale.ROOT, "%.3f", v),
                 k.equals("understanding") ? "on " + worldSize + " held-out shapes-world image/video questions and captions (seed "
-                        + EVAL_SEED + ")" : "on " + evalSize + " PlanningData examples from held-out templates")));
+                        + EVAL_SEED + ")"
+                        : k.startsWith("dense_") ? "the training-only dense head, over the vision tokens an object covers in"
+                        + " the attachments of the same " + worldSize + " held-out examples"
+                        : "on " + evalSize + " PlanningData examples from held-out templates")));
         new ModelCard("unison-planner-tiny",
                 "A tiny Qwen2.5-VL: plans every request (text with <IMGPAD>/<VIDPAD> in, signal tokens or answer out,"
                         + " grammar-constrained) and answers understanding requests looking at their images and videos.",
