@@ -101,11 +101,12 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
         }
         String command = "./unison " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         if (denseLayer != null) {
-            int layers = ai.unison.io.Json.readTree(from.resolve("config.json")).path("num_hidden_layers").asInt();
-            if (denseLayer < -1 || denseLayer > layers) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--dense-layer must be -1 (the vision tower)"
-                        + " to " + layers + " (after the final norm) for the " + layers + "-layer decoder of " + from
-                        + ", got " + denseLayer);
+            try {
+                VlPlannerTrainer.denseLayer(
+                        ai.unison.io.Json.readTree(from.resolve("config.json")).path("num_hidden_layers").asInt(), denseLayer);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dense-layer " + denseLayer + ": "
+                        + e.getMessage());
             }
         }
         java.util.regex.Pattern resetPattern = null;

@@ -251,14 +251,9 @@ public final class VlPlannerTrainer {
         }
     }
 
-    /** The answer loss of one understanding example (mean over the answer tokens and {@code <|im_end|>}). */
-    static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e) {
-        return visionLoss(model, tokenizer, processor, e, null);
-    }
-
     /**
-     * The answer loss of one understanding example plus, when {@code dense} is not null, its dense loss over every
-     * merged token of every attachment.
+     * The answer loss of one understanding example (mean over the answer tokens and {@code <|im_end|>}) plus, when
+     * {@code dense} is not null, its dense loss over every merged token of every attachment.
      */
     static Tensor visionLoss(Qwen2_5_VL model, Tokenizer tokenizer, Qwen2VLImageProcessor processor, Example e,
                              DenseHead dense) {
@@ -441,12 +436,7 @@ public final class VlPlannerTrainer {
             heldoutWorld.add(understanding(world, DataGeneratorSeeds.mix(EVAL_SEED, i)));
         }
         Qwen2_5_VL.Config vlConfig = Qwen2_5_VL.Config.read(modelDir);
-        int layers = vlConfig.text().numHiddenLayers();
-        int headLayer = denseLayer == null ? layers / 2 : denseLayer;
-        if (headLayer < DenseHead.TOWER || headLayer > layers) {
-            throw new IllegalArgumentException("dense head layer must be " + DenseHead.TOWER + " (the vision tower) to "
-                    + layers + " (after the final norm) for this " + layers + "-layer decoder, got " + headLayer);
-        }
+        int headLayer = denseLayer(vlConfig.text().numHiddenLayers(), denseLayer);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("text", "Qwen2 decoder of " + init.getFileName() + " (hidden " + vlConfig.text().hiddenSize() + ", "
                 + vlConfig.text().numHiddenLayers() + " layers, vocab " + vlConfig.text().vocabSize() + ")");
@@ -505,6 +495,19 @@ public final class VlPlannerTrainer {
             }
             return r;
         }
+    }
+
+    /**
+     * Where a dense head reads in a decoder of {@code layers} layers: {@code requested}, or the middle layer when null;
+     * {@link DenseHead#TOWER} (-1) to {@code layers} (after the final norm), else an error naming the range.
+     */
+    static int denseLayer(int layers, Integer requested) {
+        int layer = requested == null ? layers / 2 : requested;
+        if (layer < DenseHead.TOWER || layer > layers) {
+            throw new IllegalArgumentException("the dense head's layer must be " + DenseHead.TOWER + " (the vision tower)"
+                    + " to " + layers + " (after the final norm) for a " + layers + "-layer decoder, got " + layer);
+        }
+        return layer;
     }
 
     /** The planner's weights file. */
