@@ -179,6 +179,11 @@ public final class VlPlannerTrainer {
     /** Names of the training-only dense head's parameters start with this; they are not exported. */
     static final String DENSE_PREFIX = "dense.";
 
+    /** Whether a parameter goes into the exported model (everything but the training-only dense head). */
+    static boolean exported(String name) {
+        return !name.startsWith(DENSE_PREFIX);
+    }
+
     /**
      * A linear head that learns {@link VisionTargets} (colour, shape, grid cell per merged vision token); training only.
      * It reads the vision tokens' positions of the decoder's hidden state entering layer {@code layer} (the layer
@@ -210,20 +215,24 @@ public final class VlPlannerTrainer {
                 throw new IllegalStateException("the prompt has " + features.size(0) + " vision tokens, the targets "
                         + targets.tokens());
             }
-            Tensor x = features.to(ScalarType.Float);
-            Tensor loss = ce(x, colourWeight, colourBias, targets.colour())
-                    .add(ce(x, shapeWeight, shapeBias, targets.shape()));
+            Tensor[] logits = logits(features);
+            Tensor loss = ce(logits[0], targets.colour()).add(ce(logits[1], targets.shape()));
             if (java.util.Arrays.stream(targets.cell()).anyMatch(c -> c != VisionTargets.IGNORE)) {
-                loss = loss.add(ce(x, cellWeight, cellBias, targets.cell()));
+                loss = loss.add(ce(logits[2], targets.cell()));
             }
             return loss.mul(Torch.scalar(weight));
         }
 
+        /** Colour, shape and cell logits of each row of {@code features}. */
+        private Tensor[] logits(Tensor features) {
+            Tensor x = features.to(ScalarType.Float);
+            return new Tensor[]{x.matmul(colourWeight.t()).add(colourBias), x.matmul(shapeWeight.t()).add(shapeBias),
+                    x.matmul(cellWeight.t()).add(cellBias)};
+        }
+
         /** The arg-max colour, shape and cell per row of {@code features}. */
         long[][] predict(Tensor features) {
-            Tensor x = features.to(ScalarType.Float);
-            Tensor[] heads = {x.matmul(colourWeight.t()).add(colourBias), x.matmul(shapeWeight.t()).add(shapeBias),
-                    x.matmul(cellWeight.t()).add(cellBias)};
+            Tensor[] heads = logits(features);
             long[][] out = new long[3][];
             for (int h = 0; h < 3; h++) {
                 out[h] = Torch.toLongs(heads[h].argmax(new org.bytedeco.pytorch.LongOptional(1), false).contiguous());
@@ -231,8 +240,7 @@ public final class VlPlannerTrainer {
             return out;
         }
 
-        private static Tensor ce(Tensor x, Tensor w, Tensor b, long[] labels) {
-            Tensor logits = x.matmul(w.t()).add(b);
+        private static Tensor ce(Tensor logits, long[] labels) {
             return torch.cross_entropy_loss(logits, Torch.fromLongs(labels, labels.length),
                     new org.bytedeco.pytorch.TensorOptional(), 1 /* mean */, VisionTargets.IGNORE, 0.0);
         }
@@ -530,7 +538,7 @@ public final class VlPlannerTrainer {
                     }
                 }
             }
-            params.save(dir.resolve("model.safetensors"), dtype, Map.of(), name -> !name.startsWith(DENSE_PREFIX));
+            params.save(dir.resolve("model.safetensors"), dtype, Map.of(), VlPlannerTrainer::exported);
             for (String f : List.of("config.json", "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json")) {
                 Files.copy(modelDir.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -548,7 +556,7 @@ public final class VlPlannerTrainer {
                 "A tiny Qwen2.5-VL: plans every request (text with <IMGPAD>/<VIDPAD> in, signal tokens or answer out,"
                         + " grammar-constrained) and answers understanding requests looking at their images and videos.",
                 "Qwen2_5_VLForConditionalGeneration", info,
-                params.all().entrySet().stream().filter(en -> !en.getKey().startsWith(DENSE_PREFIX))
+                params.all().entrySet().stream().filter(en -> exported(en.getKey()))
                         .mapToLong(en -> en.getValue().numel()).sum(),
                 "model.safetensors, " + dtype.name().toLowerCase(Locale.ROOT),
                 "PlanningData train-split templates plus shapes-world image/video understanding (DataGenerator), fresh each step",
