@@ -28,6 +28,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
     @Option(names = "--vision-share", paramLabel = "N", description = "understanding examples with attachments per step (default: ${DEFAULT-VALUE})")
     int visionShare = 4;
 
+    @Option(names = "--text-share", paramLabel = "N",
+            description = "shapes-world questions without attachments (arithmetic, durations, shapes, ...) per step, answered"
+                    + " in the plan; taken from the planning examples (default: ${DEFAULT-VALUE})")
+    int textShare = 0;
+
     @Option(names = "--world-share", paramLabel = "F",
             description = "share of the planning examples drawn from shapes-world and ShapesEval-style requests"
                     + " (training seeds) instead of the templates (default: ${DEFAULT-VALUE})")
@@ -77,11 +82,12 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize();
         Path from = init != null ? init : home.resolve("models/planner-tiny");
         Path to = export != null ? export : home.resolve("models/planner-tiny");
-        if (visionShare < 0 || visionShare > train.config().build().batch()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share must be 0 to the batch size");
-        }
-        if (!(worldShare >= 0 && worldShare <= 1)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--world-share must be in [0, 1], got " + worldShare);
+        VlPlannerTrainer.Mix mix = new VlPlannerTrainer.Mix(visionShare, textShare, worldShare);
+        try {
+            mix.check(train.config().build().batch());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share / --text-share / --world-share: "
+                    + e.getMessage());
         }
         if (minPixels < 0 || minPixels > 200_704) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -118,7 +124,7 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                         + " expression: " + e.getDescription());
             }
         }
-        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, visionShare, worldShare, minPixels, tower,
+        TrainResult r = VlPlannerTrainer.train(train.config().build(), from, mix, minPixels, tower,
                 denseWeight, denseLayer, resetPattern, to, train.exportDType(), evalEvery, evalSize, command.strip(), System.out);
         System.out.println(r.finished() ? "VL planner exported to " + to : "stopped at step " + r.step() + "; continue with --resume");
         return 0;

@@ -409,22 +409,44 @@ public final class VlPlannerTrainer {
      */
     public static TrainResult train(TrainConfig config, Path init, int visionShare, Path export, DType exportDType,
                                     int evalEvery, int evalSize, String command, PrintStream log) {
-        return train(config, init, visionShare, 0, 0, null, 0, null, null, export, exportDType, evalEvery, evalSize, command, log);
+        return train(config, init, new Mix(visionShare, 0, 0), 0, null, 0, null, null, export, exportDType, evalEvery, evalSize,
+                command, log);
     }
 
     /**
-     * As {@link #train(TrainConfig, Path, int, Path, DType, int, int, String, PrintStream)}, with {@code worldShare}
-     * of each step's planning examples drawn from shapes-world and ShapesEval-style requests
-     * ({@link WorldPlanning#mix}), and the processor's {@code min_pixels} set to {@code minPixels} (0: see
+     * What each step's batch is made of: {@code vision} understanding examples with attachments, {@code text}
+     * shapes-world questions without attachments (answered in the plan: arithmetic, durations, shapes; {@link
+     * WorldPlanning#textQuestions}), and the rest planning examples, of which the share {@code world} comes from
+     * shapes-world and ShapesEval-style requests ({@link WorldPlanning#mix}).
+     */
+    public record Mix(int vision, int text, double world) {
+        /** Throws, naming the field, unless the shares fit a batch of {@code batch}. */
+        void check(int batch) {
+            if (vision < 0 || text < 0 || vision + text > batch) {
+                throw new IllegalArgumentException("the vision share (" + vision + ") and the text-question share (" + text
+                        + ") must be >= 0 and together at most the batch size " + batch);
+            }
+            if (!(world >= 0 && world <= 1)) {
+                throw new IllegalArgumentException("world share must be in [0, 1], got " + world);
+            }
+        }
+    }
+
+    /**
+     * As {@link #train(TrainConfig, Path, int, Path, DType, int, int, String, PrintStream)}, with each step's batch
+     * made as {@code mix} says, and the processor's {@code min_pixels} set to {@code minPixels} (0: see
      * {@link #minPixels}), and, when {@code denseWeight} is positive, a {@link DenseHead} trained beside the answers with
      * that weight (not exported) on the decoder's hidden state entering layer {@code denseLayer} (null: the middle
      * layer; {@link DenseHead#TOWER}: the vision tower's merged tokens). Parameters of {@code init} whose names
      * {@code reset} matches (null: none) are not loaded but initialised afresh (e.g. {@code visual\..*}: a new
      * vision tower on a trained decoder).
      */
-    public static TrainResult train(TrainConfig config, Path init, int visionShare, double worldShare, int minPixels,
+    public static TrainResult train(TrainConfig config, Path init, Mix mix, int minPixels,
                                     Tower tower, double denseWeight, Integer denseLayer, java.util.regex.Pattern reset, Path export,
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
+        mix.check(config.batch());
+        int visionShare = mix.vision();
+        double worldShare = mix.world();
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
@@ -453,6 +475,10 @@ public final class VlPlannerTrainer {
                 + " heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
         info.put("min_pixels", pixels + (pixels > DEFAULT_MIN_PIXELS ? " (small images are upscaled to this area)" : ""));
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
+        if (mix.text() > 0) {
+            info.put("text_share", mix.text() + " of " + config.batch() + " examples per step: shapes-world questions"
+                    + " without attachments, answered in the plan");
+        }
         if (worldShare > 0) {
             info.put("world_share", worldShare + " of the planning examples");
         }
@@ -489,8 +515,11 @@ public final class VlPlannerTrainer {
                     .run((step, stepRng) -> {
                         long seed = Trainer.stepSeed(config.seed(), step);
                         int planning = config.batch() - visionShare;
-                        Tensor loss = planning == 0 ? null : planningLoss(model, tokenizer,
-                                WorldPlanning.mix(planning, seed, worldShare)).mul(Torch.scalar(planning));
+                        List<PlanningData.Example> texts = new ArrayList<>(
+                                WorldPlanning.mix(planning - mix.text(), seed, worldShare));
+                        texts.addAll(WorldPlanning.textQuestions(mix.text(), seed));
+                        Tensor loss = planning == 0 ? null
+                                : planningLoss(model, tokenizer, texts).mul(Torch.scalar(planning));
                         for (int i = 0; i < visionShare; i++) {
                             Tensor l = visionLoss(model, tokenizer, processor,
                                     understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)), dense);

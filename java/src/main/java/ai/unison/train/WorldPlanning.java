@@ -49,6 +49,21 @@ public final class WorldPlanning {
         return out;
     }
 
+    /**
+     * {@code n} shapes-world questions without attachments ({@link WorldTask#TEXT_UNDERSTANDING}: arithmetic, durations,
+     * resolutions, shapes, colour mixing, counting in a description) from {@code seed}, their answers as the plan.
+     * A planning batch sees few of them otherwise (one world example in 24 or so), too few to learn, say, the hundred
+     * sums the world asks.
+     */
+    static List<PlanningData.Example> textQuestions(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x7E47_0A5CL);
+        List<PlanningData.Example> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(of(DATA.example(WorldTask.TEXT_UNDERSTANDING, r.nextLong()), "world/text_understanding"));
+        }
+        return out;
+    }
+
     /** Seed of {@link #evalSet}: the world and ShapesEval draw their examples from it, training never does. */
     static final long EVAL_SEED = 20_261_124L;
 

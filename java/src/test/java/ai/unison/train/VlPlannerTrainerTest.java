@@ -79,8 +79,8 @@ class VlPlannerTrainerTest {
         for (Integer layer : new Integer[]{null, VlPlannerTrainer.DenseHead.TOWER}) {
             Path run = dir.resolve("run" + layer);
             Path vl = dir.resolve("vl" + layer);
-            TrainConfig config = TrainConfig.builder(run).steps(2).batch(2).lr(1e-3).threads(1).build();
-            TrainResult r = VlPlannerTrainer.train(config, text, 2, 0, 0, null, 0.5, layer, null, vl, DType.FLOAT32, 2, 8,
+            TrainConfig config = TrainConfig.builder(run).steps(2).batch(3).lr(1e-3).threads(1).build();
+            TrainResult r = VlPlannerTrainer.train(config, text, new VlPlannerTrainer.Mix(2, 1, 0), 0, null, 0.5, layer, null, vl, DType.FLOAT32, 2, 8,
                     "test", new PrintStream(new ByteArrayOutputStream()));
             assertTrue(r.finished());
             assertTrue(r.metrics().containsKey("dense_shape") && r.metrics().containsKey("dense_cell"), r.metrics().toString());
@@ -94,7 +94,7 @@ class VlPlannerTrainerTest {
         }
         TrainConfig config = TrainConfig.builder(dir.resolve("bad")).steps(1).batch(2).threads(1).build();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> VlPlannerTrainer.train(config, text, 2, 0, 0, null, 0.5, 3, null, dir.resolve("x"), DType.FLOAT32, 2, 8,
+                () -> VlPlannerTrainer.train(config, text, new VlPlannerTrainer.Mix(2, 0, 0), 0, null, 0.5, 3, null, dir.resolve("x"), DType.FLOAT32, 2, 8,
                         "test", new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains("got 3"), e.getMessage());
     }

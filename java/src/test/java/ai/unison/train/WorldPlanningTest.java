@@ -48,6 +48,38 @@ class WorldPlanningTest {
     }
 
     @Test
+    void textQuestionsAreAnsweredInThePlanWithoutAttachments() {
+        List<PlanningData.Example> qs = WorldPlanning.textQuestions(200, 3);
+        assertEquals(200, qs.size());
+        assertEquals(qs, WorldPlanning.textQuestions(200, 3), "same seed, same questions");
+        assertTrue(WorldPlanning.textQuestions(0, 3).isEmpty());
+        for (PlanningData.Example e : qs) {
+            assertEquals(Task.TEXT_UNDERSTANDING, e.task());
+            assertTrue(e.attachments().isEmpty(), e.toString());
+            assertFalse(e.signal().isBlank() || e.signal().equals(PlanningData.ANSWER_PLACEHOLDER), e.toString());
+        }
+        java.util.regex.Pattern sum = java.util.regex.Pattern.compile("what is (\\d) plus (\\d)\\?");
+        List<PlanningData.Example> sums = qs.stream().filter(e -> sum.matcher(e.request()).matches()).toList();
+        assertFalse(sums.isEmpty(), "some sums of two digits among 200 questions");
+        for (PlanningData.Example e : sums) {
+            java.util.regex.Matcher m = sum.matcher(e.request());
+            assertTrue(m.matches());
+            assertEquals(Integer.toString(Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))), e.signal());
+        }
+    }
+
+    @Test
+    void aBatchMixNamesWhatDoesNotFit() {
+        new VlPlannerTrainer.Mix(8, 2, 0.25).check(16);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VlPlannerTrainer.Mix(8, 9, 0.25).check(16));
+        assertTrue(e.getMessage().contains("text-question share (9)") && e.getMessage().contains("batch size 16"),
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new VlPlannerTrainer.Mix(-1, 0, 0).check(16));
+        assertThrows(IllegalArgumentException.class, () -> new VlPlannerTrainer.Mix(1, 0, 2).check(16));
+    }
+
+    @Test
     void theEvaluationSetCoversEveryTaskAndCategoryDeterministically() {
         List<PlanningData.Example> set = WorldPlanning.evalSet(2);
         assertEquals(2 * ai.unison.world.WorldTask.values().length + 2 * ai.unison.world.Category.values().length,
