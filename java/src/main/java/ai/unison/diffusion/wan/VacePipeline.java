@@ -48,10 +48,13 @@ import org.bytedeco.pytorch.global.torch;
  * </ol>
  */
 public final class VacePipeline implements AutoCloseable {
-    /** Our run defaults for a folder, from {@code unison.json}; the Wan2.1 values when absent. */
+    /**
+     * Our run defaults for a folder, from {@code unison.json}; the Wan2.1 values when absent. {@code guidance_interval}
+     * {@code [start, end]} (default {@code [0, 1]}) is the part of the schedule guidance applies to ({@link Guidance}).
+     */
     public record Defaults(int width, int height, int frames, int steps, double guidance, String negativePrompt,
-                           int maxSequenceLength, double conditioningScale) {
-        public static final Defaults WAN = new Defaults(832, 480, 81, 50, 5.0, "", 512, 1.0);
+                           int maxSequenceLength, double conditioningScale, double guidanceStart, double guidanceEnd) {
+        public static final Defaults WAN = new Defaults(832, 480, 81, 50, 5.0, "", 512, 1.0, 0, 1);
 
         static Defaults read(Path root) {
             Path file = root.resolve("unison.json");
@@ -59,15 +62,26 @@ public final class VacePipeline implements AutoCloseable {
                 return WAN;
             }
             JsonNode n = Json.readTree(file);
+            JsonNode interval = n.path("guidance_interval");
+            if (!interval.isMissingNode() && !(interval.isArray() && interval.size() == 2 && interval.get(0).isNumber()
+                    && interval.get(1).isNumber())) {
+                throw new ConfigException(file, "guidance_interval must be [start, end], two numbers, got " + interval);
+            }
             Defaults d = new Defaults(
                     n.path("width").asInt(WAN.width), n.path("height").asInt(WAN.height),
                     n.path("frames").asInt(WAN.frames), n.path("steps").asInt(WAN.steps),
                     n.path("guidance").asDouble(WAN.guidance), n.path("negative_prompt").asText(WAN.negativePrompt),
                     n.path("max_sequence_length").asInt(WAN.maxSequenceLength),
-                    n.path("conditioning_scale").asDouble(WAN.conditioningScale));
+                    n.path("conditioning_scale").asDouble(WAN.conditioningScale),
+                    interval.isMissingNode() ? WAN.guidanceStart : interval.get(0).asDouble(),
+                    interval.isMissingNode() ? WAN.guidanceEnd : interval.get(1).asDouble());
             if (d.width < 16 || d.height < 16 || d.frames < 1 || d.steps < 1 || d.maxSequenceLength < 1
                     || !(d.guidance >= 0)) {
                 throw new ConfigException(file, "run defaults out of range: " + d);
+            }
+            if (!(d.guidanceStart >= 0 && d.guidanceStart <= d.guidanceEnd && d.guidanceEnd <= 1)) {
+                throw new ConfigException(file, "guidance_interval must satisfy 0 <= start <= end <= 1, got ["
+                        + d.guidanceStart + ", " + d.guidanceEnd + "]");
             }
             return d;
         }
@@ -297,7 +311,7 @@ public final class VacePipeline implements AutoCloseable {
                 hidden.add(r.plannerHidden());
                 seeds[k] = r.seed();
             }
-            boolean cfg = run.guidance() > 1.0;
+            boolean cfg = run.guidance() > 1.0 && defaults.guidanceStart < defaults.guidanceEnd;
             Tensor cond = textConditioning(prompts, hidden);
             Tensor uncond = cfg ? negativeConditioning().expand(prompts.size(), -1, -1) : null;
             Tensor control = torch.cat(new TensorVector(controls.toArray(Tensor[]::new)), 0)
@@ -313,7 +327,8 @@ public final class VacePipeline implements AutoCloseable {
                 Tensor init = noise.initialLatents(scheduler, sample, ScalarType.Float, transformer.device());
                 boolean[] stopped = {false};
                 DenoisingLoop loop = DenoisingLoop.builder(scheduler).steps(run.steps())
-                        .guidance(cfg ? Guidance.of(run.guidance()) : Guidance.none())
+                        .guidance(cfg ? Guidance.of(run.guidance()).withInterval(defaults.guidanceStart, defaults.guidanceEnd)
+                                : Guidance.none())
                         .noise(noise)
                         .progress((done, total, t) -> stopped[0] |= !hooks.step(done, total))
                         .cancelWhen(() -> stopped[0])

@@ -100,6 +100,45 @@ class VacePipelineTest {
     }
 
     @Test
+    void theFoldersGuidanceIntervalLimitsGuidanceToPartOfTheSchedule() throws Exception {
+        VacePipeline.Request r = new VacePipeline.Request(VaceInputsTest.plan("<CFI>"), List.of(), 4, null);
+        VacePipeline.Run guided = new VacePipeline.Run(new Size(16, 16, 1), 4, 5.0, "unipc");
+        VacePipeline.Run unguided = new VacePipeline.Run(new Size(16, 16, 1), 4, 1.0, "unipc");
+        Frames full;
+        Frames none;
+        try (VacePipeline p = load()) {
+            full = p.generate(List.of(r), guided, VacePipeline.Hooks.NONE).get(0).frames();
+            none = p.generate(List.of(r), unguided, VacePipeline.Hooks.NONE).get(0).frames();
+        }
+        Path empty = TinyVaceFolder.write(tmp.resolve("interval-empty"), true);
+        setInterval(empty, "[0.5, 0.5]");
+        try (VacePipeline p = VacePipeline.load(empty, DType.FLOAT32, new Device("cpu"))) {
+            assertEquals(none, p.generate(List.of(r), guided, VacePipeline.Hooks.NONE).get(0).frames(),
+                    "an empty interval guides no step");
+        }
+        Path half = TinyVaceFolder.write(tmp.resolve("interval-half"), true);
+        setInterval(half, "[0, 0.5]");
+        try (VacePipeline p = VacePipeline.load(half, DType.FLOAT32, new Device("cpu"))) {
+            Frames f = p.generate(List.of(r), guided, VacePipeline.Hooks.NONE).get(0).frames();
+            assertTrue(!f.equals(full) && !f.equals(none), "the first half guided: neither all nor none");
+        }
+        for (String bad : new String[] {"[0.8, 0.2]", "[0, 2]", "0.5", "[0, \"x\"]"}) {
+            Path folder = TinyVaceFolder.write(tmp.resolve("interval-bad-" + bad.hashCode()), false);
+            setInterval(folder, bad);
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> VacePipeline.load(folder, DType.FLOAT32, new Device("cpu")).close());
+            assertTrue(e.getMessage().contains("guidance_interval") && e.getMessage().contains("unison.json"),
+                    e.getMessage());
+        }
+    }
+
+    private static void setInterval(Path folder, String interval) throws java.io.IOException {
+        Path f = folder.resolve("unison.json");
+        String json = Files.readString(f).strip();
+        Files.writeString(f, json.substring(0, json.length() - 1) + ", \"guidance_interval\": " + interval + "}");
+    }
+
+    @Test
     void aMissingComponentIsNamed() throws Exception {
         Path broken = TinyVaceFolder.write(tmp.resolve("broken"));
         Files.delete(broken.resolve("vae/config.json"));
