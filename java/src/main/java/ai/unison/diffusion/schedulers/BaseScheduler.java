@@ -37,8 +37,19 @@ abstract class BaseScheduler implements Scheduler {
     }
 
     @Override
-    public void setTimesteps(int numInferenceSteps, double mu) {
-        throw new UnsupportedOperationException(className + " takes no mu: it is not configured for dynamic shifting");
+    public final void setTimesteps(int numInferenceSteps, double mu) {
+        if (!dynamicShifting()) {
+            throw new UnsupportedOperationException(className + " takes no mu: it is not configured for dynamic shifting"
+                    + " (use_dynamic_shifting)");
+        }
+        checkSteps(numInferenceSteps);
+        schedule(numInferenceSteps, mu);
+        started();
+    }
+
+    /** Whether the schedule is shifted by a {@code mu} given to {@link #setTimesteps(int, double)}. */
+    boolean dynamicShifting() {
+        return false;
     }
 
     /** Builds {@link #timesteps} and {@link #sigmas}; {@code mu} is NaN unless given. */

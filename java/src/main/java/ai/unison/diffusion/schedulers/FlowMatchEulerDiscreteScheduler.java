@@ -65,13 +65,8 @@ public final class FlowMatchEulerDiscreteScheduler extends BaseScheduler {
     }
 
     @Override
-    public void setTimesteps(int numInferenceSteps, double mu) {
-        if (!dynamicShifting) {
-            throw new UnsupportedOperationException(className() + " takes no mu: use_dynamic_shifting is false");
-        }
-        checkSteps(numInferenceSteps);
-        schedule(numInferenceSteps, mu);
-        started();
+    boolean dynamicShifting() {
+        return dynamicShifting;
     }
 
     @Override

@@ -88,13 +88,8 @@ public final class UniPCMultistepScheduler extends BaseScheduler {
     }
 
     @Override
-    public void setTimesteps(int numInferenceSteps, double mu) {
-        if (!dynamicShifting) {
-            throw new UnsupportedOperationException(className() + " takes no mu: use_dynamic_shifting is false");
-        }
-        checkSteps(numInferenceSteps);
-        schedule(numInferenceSteps, mu);
-        started();
+    boolean dynamicShifting() {
+        return dynamicShifting;
     }
 
     @Override

@@ -181,6 +181,13 @@ class SchedulerBehaviourTest {
             assertEquals(937.6472778320312, dynamic.timesteps()[1]);
             assertThrows(UnsupportedOperationException.class, () -> fixed.setTimesteps(10, 0.63));
         }
+        for (String name : new String[] {"ddim", "unipc", "dpm++2m", "euler-ancestral"}) {
+            try (Scheduler s = Schedulers.create(name, Map.of())) {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                        () -> s.setTimesteps(10, 0.63));
+                assertTrue(e.getMessage().contains("use_dynamic_shifting"), e.getMessage());
+            }
+        }
     }
 
     @Test
