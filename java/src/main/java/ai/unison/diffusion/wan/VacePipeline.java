@@ -50,11 +50,13 @@ import org.bytedeco.pytorch.global.torch;
 public final class VacePipeline implements AutoCloseable {
     /**
      * Our run defaults for a folder, from {@code unison.json}; the Wan2.1 values when absent. {@code guidance_interval}
-     * {@code [start, end]} (default {@code [0, 1]}) is the part of the schedule guidance applies to ({@link Guidance}).
+     * {@code [start, end]} (default {@code [0, 1]}) is the part of the schedule guidance applies to, {@code
+     * guidance_rescale} (default 0) the rescale factor of {@link Guidance}.
      */
     public record Defaults(int width, int height, int frames, int steps, double guidance, String negativePrompt,
-                           int maxSequenceLength, double conditioningScale, double guidanceStart, double guidanceEnd) {
-        public static final Defaults WAN = new Defaults(832, 480, 81, 50, 5.0, "", 512, 1.0, 0, 1);
+                           int maxSequenceLength, double conditioningScale, double guidanceStart, double guidanceEnd,
+                           double guidanceRescale) {
+        public static final Defaults WAN = new Defaults(832, 480, 81, 50, 5.0, "", 512, 1.0, 0, 1, 0);
 
         static Defaults read(Path root) {
             Path file = root.resolve("unison.json");
@@ -74,7 +76,8 @@ public final class VacePipeline implements AutoCloseable {
                     n.path("max_sequence_length").asInt(WAN.maxSequenceLength),
                     n.path("conditioning_scale").asDouble(WAN.conditioningScale),
                     interval.isMissingNode() ? WAN.guidanceStart : interval.get(0).asDouble(),
-                    interval.isMissingNode() ? WAN.guidanceEnd : interval.get(1).asDouble());
+                    interval.isMissingNode() ? WAN.guidanceEnd : interval.get(1).asDouble(),
+                    n.path("guidance_rescale").asDouble(WAN.guidanceRescale));
             if (d.width < 16 || d.height < 16 || d.frames < 1 || d.steps < 1 || d.maxSequenceLength < 1
                     || !(d.guidance >= 0)) {
                 throw new ConfigException(file, "run defaults out of range: " + d);
@@ -82,6 +85,9 @@ public final class VacePipeline implements AutoCloseable {
             if (!(d.guidanceStart >= 0 && d.guidanceStart <= d.guidanceEnd && d.guidanceEnd <= 1)) {
                 throw new ConfigException(file, "guidance_interval must satisfy 0 <= start <= end <= 1, got ["
                         + d.guidanceStart + ", " + d.guidanceEnd + "]");
+            }
+            if (!(d.guidanceRescale >= 0 && d.guidanceRescale <= 1)) {
+                throw new ConfigException(file, "guidance_rescale must be in [0, 1], got " + d.guidanceRescale);
             }
             return d;
         }
@@ -328,6 +334,7 @@ public final class VacePipeline implements AutoCloseable {
                 boolean[] stopped = {false};
                 DenoisingLoop loop = DenoisingLoop.builder(scheduler).steps(run.steps())
                         .guidance(cfg ? Guidance.of(run.guidance()).withInterval(defaults.guidanceStart, defaults.guidanceEnd)
+                                .withRescale(defaults.guidanceRescale)
                                 : Guidance.none())
                         .noise(noise)
                         .progress((done, total, t) -> stopped[0] |= !hooks.step(done, total))

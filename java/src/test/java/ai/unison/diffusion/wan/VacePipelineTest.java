@@ -100,7 +100,7 @@ class VacePipelineTest {
     }
 
     @Test
-    void theFoldersGuidanceIntervalLimitsGuidanceToPartOfTheSchedule() throws Exception {
+    void theFoldersGuidanceIntervalAndRescaleShapeGuidance() throws Exception {
         VacePipeline.Request r = new VacePipeline.Request(VaceInputsTest.plan("<CFI>"), List.of(), 4, null);
         VacePipeline.Run guided = new VacePipeline.Run(new Size(16, 16, 1), 4, 5.0, "unipc");
         VacePipeline.Run unguided = new VacePipeline.Run(new Size(16, 16, 1), 4, 1.0, "unipc");
@@ -122,6 +122,17 @@ class VacePipelineTest {
             Frames f = p.generate(List.of(r), guided, VacePipeline.Hooks.NONE).get(0).frames();
             assertTrue(!f.equals(full) && !f.equals(none), "the first half guided: neither all nor none");
         }
+        Path rescaled = TinyVaceFolder.write(tmp.resolve("rescaled"), true);
+        setField(rescaled, "guidance_rescale", "0.7");
+        try (VacePipeline p = VacePipeline.load(rescaled, DType.FLOAT32, new Device("cpu"))) {
+            Frames f = p.generate(List.of(r), guided, VacePipeline.Hooks.NONE).get(0).frames();
+            assertTrue(!f.equals(full) && !f.equals(none), "guidance rescaled: another result");
+        }
+        Path badRescale = TinyVaceFolder.write(tmp.resolve("rescale-bad"), false);
+        setField(badRescale, "guidance_rescale", "1.5");
+        ConfigException re = assertThrows(ConfigException.class,
+                () -> VacePipeline.load(badRescale, DType.FLOAT32, new Device("cpu")).close());
+        assertTrue(re.getMessage().contains("guidance_rescale"), re.getMessage());
         for (String bad : new String[] {"[0.8, 0.2]", "[0, 2]", "0.5", "[0, \"x\"]"}) {
             Path folder = TinyVaceFolder.write(tmp.resolve("interval-bad-" + bad.hashCode()), false);
             setInterval(folder, bad);
@@ -133,9 +144,13 @@ class VacePipelineTest {
     }
 
     private static void setInterval(Path folder, String interval) throws java.io.IOException {
+        setField(folder, "guidance_interval", interval);
+    }
+
+    private static void setField(Path folder, String field, String value) throws java.io.IOException {
         Path f = folder.resolve("unison.json");
         String json = Files.readString(f).strip();
-        Files.writeString(f, json.substring(0, json.length() - 1) + ", \"guidance_interval\": " + interval + "}");
+        Files.writeString(f, json.substring(0, json.length() - 1) + ", \"" + field + "\": " + value + "}");
     }
 
     @Test
