@@ -58,7 +58,6 @@ public class MemoryBandwidthBenchmark {
     @Setup(Level.Trial)
     public void allocate() {
         Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
-        Torch.load();
         Threads.set(threads);
         scope = NativeScope.open();
         source = torch.ones(new long[]{FLOATS}, Torch.options(ScalarType.Float));

@@ -85,7 +85,6 @@ public class Qwen2Benchmark {
     @Setup(Level.Trial)
     public void load() {
         Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
-        Torch.load();
         Threads.set(threads);
         DType type = DType.parse(dtype);
         Device cpu = new Device("cpu");

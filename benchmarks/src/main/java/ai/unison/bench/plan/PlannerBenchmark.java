@@ -92,7 +92,6 @@ public class PlannerBenchmark {
     @Setup(Level.Trial)
     public void load() {
         Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
-        Torch.load();
         Threads.set(threads);
         Path dir = plannerDir();
         tokenizer = Tokenizer.load(dir);

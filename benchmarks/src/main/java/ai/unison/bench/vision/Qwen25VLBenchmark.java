@@ -65,7 +65,6 @@ public class Qwen25VLBenchmark {
     @Setup(Level.Trial)
     public void load() throws Exception {
         Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
-        Torch.load();
         Threads.set(threads);
         Device cpu = new Device("cpu");
         Path fixture = BenchPaths.fixtures().resolve("qwen25vl-tiny");
