@@ -446,7 +446,7 @@ public final class VlPlannerTrainer {
                                     DType exportDType, int evalEvery, int evalSize, String command, PrintStream log) {
         mix.check(config.batch());
         int visionShare = mix.vision();
-        double worldShare = mix.world();
+        double worldShare = mix.world();  // of the planning examples that are not text questions
         Path out = config.out();
         Path modelDir = out.resolve("model");
         Path heldout = out.resolve("heldout.jsonl");
@@ -515,11 +515,11 @@ public final class VlPlannerTrainer {
                     .run((step, stepRng) -> {
                         long seed = Trainer.stepSeed(config.seed(), step);
                         int planning = config.batch() - visionShare;
-                        List<PlanningData.Example> texts = new ArrayList<>(
+                        List<PlanningData.Example> textOnly = new ArrayList<>(
                                 WorldPlanning.mix(planning - mix.text(), seed, worldShare));
-                        texts.addAll(WorldPlanning.textQuestions(mix.text(), seed));
+                        textOnly.addAll(WorldPlanning.textQuestions(mix.text(), seed));
                         Tensor loss = planning == 0 ? null
-                                : planningLoss(model, tokenizer, texts).mul(Torch.scalar(planning));
+                                : planningLoss(model, tokenizer, textOnly).mul(Torch.scalar(planning));
                         for (int i = 0; i < visionShare; i++) {
                             Tensor l = visionLoss(model, tokenizer, processor,
                                     understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)), dense);
