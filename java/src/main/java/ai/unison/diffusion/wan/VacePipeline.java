@@ -82,12 +82,15 @@ public final class VacePipeline implements AutoCloseable {
                     || !(d.guidance >= 0)) {
                 throw new ConfigException(file, "run defaults out of range: " + d);
             }
-            if (!(d.guidanceStart >= 0 && d.guidanceStart <= d.guidanceEnd && d.guidanceEnd <= 1)) {
-                throw new ConfigException(file, "guidance_interval must satisfy 0 <= start <= end <= 1, got ["
-                        + d.guidanceStart + ", " + d.guidanceEnd + "]");
+            try { // Guidance owns what an interval and a rescale may be
+                Guidance.none().withInterval(d.guidanceStart, d.guidanceEnd);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, "guidance_interval: " + e.getMessage());
             }
-            if (!(d.guidanceRescale >= 0 && d.guidanceRescale <= 1)) {
-                throw new ConfigException(file, "guidance_rescale must be in [0, 1], got " + d.guidanceRescale);
+            try {
+                Guidance.none().withRescale(d.guidanceRescale);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, "guidance_rescale: " + e.getMessage());
             }
             return d;
         }
@@ -317,7 +320,11 @@ public final class VacePipeline implements AutoCloseable {
                 hidden.add(r.plannerHidden());
                 seeds[k] = r.seed();
             }
-            boolean cfg = run.guidance() > 1.0 && defaults.guidanceStart < defaults.guidanceEnd;
+            Guidance guidance = run.guidance() > 1.0
+                    ? Guidance.of(run.guidance()).withInterval(defaults.guidanceStart, defaults.guidanceEnd)
+                            .withRescale(defaults.guidanceRescale)
+                    : Guidance.none();
+            boolean cfg = guidance.enabled();
             Tensor cond = textConditioning(prompts, hidden);
             Tensor uncond = cfg ? negativeConditioning().expand(prompts.size(), -1, -1) : null;
             Tensor control = torch.cat(new TensorVector(controls.toArray(Tensor[]::new)), 0)
@@ -333,9 +340,7 @@ public final class VacePipeline implements AutoCloseable {
                 Tensor init = noise.initialLatents(scheduler, sample, ScalarType.Float, transformer.device());
                 boolean[] stopped = {false};
                 DenoisingLoop loop = DenoisingLoop.builder(scheduler).steps(run.steps())
-                        .guidance(cfg ? Guidance.of(run.guidance()).withInterval(defaults.guidanceStart, defaults.guidanceEnd)
-                                .withRescale(defaults.guidanceRescale)
-                                : Guidance.none())
+                        .guidance(guidance)
                         .noise(noise)
                         .progress((done, total, t) -> stopped[0] |= !hooks.step(done, total))
                         .cancelWhen(() -> stopped[0])
