@@ -33,6 +33,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
                     + " in the plan; taken from the planning examples (default: ${DEFAULT-VALUE})")
     int textShare = 0;
 
+    @Option(names = "--video-share", paramLabel = "F",
+            description = "share of the --vision-share examples that are video questions, the rest image questions and"
+                    + " captions (default: ${DEFAULT-VALUE})")
+    double videoShare = VlPlannerTrainer.Mix.EVEN_VIDEO;
+
     @Option(names = "--world-share", paramLabel = "F",
             description = "share of the planning examples drawn from shapes-world and ShapesEval-style requests"
                     + " (training seeds) instead of the templates (default: ${DEFAULT-VALUE})")
@@ -82,11 +87,11 @@ public final class VlPlannerTrainCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("unison.home", ".")).toAbsolutePath().normalize();
         Path from = init != null ? init : home.resolve("models/planner-tiny");
         Path to = export != null ? export : home.resolve("models/planner-tiny");
-        VlPlannerTrainer.Mix mix = new VlPlannerTrainer.Mix(visionShare, textShare, worldShare);
+        VlPlannerTrainer.Mix mix = new VlPlannerTrainer.Mix(visionShare, textShare, worldShare, videoShare);
         try {
             mix.check(train.config().build().batch());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share / --text-share / --world-share: "
+            throw new CommandLine.ParameterException(spec.commandLine(), "--vision-share / --text-share / --world-share / --video-share: "
                     + e.getMessage());
         }
         if (minPixels < 0 || minPixels > 200_704) {

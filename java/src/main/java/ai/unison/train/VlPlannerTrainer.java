@@ -170,10 +170,19 @@ public final class VlPlannerTrainer {
         }
     }
 
-    /** One world understanding example with attachments, from a training seed. */
+    /** One world understanding example with attachments, from a training seed: an image or a video question alike. */
     static Example understanding(DataGenerator data, long seed) {
-        WorldTask task = (seed & 1) == 0 ? WorldTask.IMAGE_UNDERSTANDING : WorldTask.VIDEO_UNDERSTANDING;
-        return data.example(task, seed);
+        return understanding(data, seed, Mix.EVEN_VIDEO);
+    }
+
+    /**
+     * One world understanding example with attachments, a video question with probability {@code videoShare}; at the
+     * even split the seed's parity decides, as it did before the share could be set, so earlier runs stay reproducible.
+     */
+    static Example understanding(DataGenerator data, long seed, double videoShare) {
+        boolean video = videoShare == Mix.EVEN_VIDEO ? (seed & 1) == 1
+                : new java.util.SplittableRandom(seed).nextDouble() < videoShare;
+        return data.example(video ? WorldTask.VIDEO_UNDERSTANDING : WorldTask.IMAGE_UNDERSTANDING, seed);
     }
 
     /** Names of the training-only dense head's parameters start with this; they are not exported. */
@@ -417,9 +426,17 @@ public final class VlPlannerTrainer {
      * What each step's batch is made of: {@code vision} understanding examples with attachments, {@code text}
      * shapes-world questions without attachments (answered in the plan: arithmetic, durations, shapes; {@link
      * WorldPlanning#textQuestions}), and the rest planning examples, of which the share {@code world} comes from
-     * shapes-world and ShapesEval-style requests ({@link WorldPlanning#mix}).
+     * shapes-world and ShapesEval-style requests ({@link WorldPlanning#mix}); of the {@code vision} examples the share
+     * {@code video} are video questions, the rest image questions and captions.
      */
-    public record Mix(int vision, int text, double world) {
+    public record Mix(int vision, int text, double world, double video) {
+        /** The default split of the vision examples: half of them video questions. */
+        public static final double EVEN_VIDEO = 0.5;
+
+        public Mix(int vision, int text, double world) {
+            this(vision, text, world, EVEN_VIDEO);
+        }
+
         /** Throws, naming the field, unless the shares fit a batch of {@code batch}. */
         void check(int batch) {
             if (vision < 0 || text < 0 || vision + text > batch) {
@@ -428,6 +445,9 @@ public final class VlPlannerTrainer {
             }
             if (!(world >= 0 && world <= 1)) {
                 throw new IllegalArgumentException("world share must be in [0, 1], got " + world);
+            }
+            if (!(video >= 0 && video <= 1)) {
+                throw new IllegalArgumentException("video share must be in [0, 1], got " + video);
             }
         }
     }
@@ -475,6 +495,10 @@ public final class VlPlannerTrainer {
                 + " heads, patch 14, merge 2 → " + vlConfig.vision().outHiddenSize());
         info.put("min_pixels", pixels + (pixels > DEFAULT_MIN_PIXELS ? " (small images are upscaled to this area)" : ""));
         info.put("vision_share", visionShare + " of " + config.batch() + " examples per step");
+        if (mix.video() != Mix.EVEN_VIDEO) {
+            info.put("video_share", mix.video() + " of the vision examples are video questions (the rest image questions"
+                    + " and captions)");
+        }
         if (mix.text() > 0) {
             info.put("text_share", mix.text() + " of " + config.batch() + " examples per step: shapes-world questions"
                     + " without attachments, answered in the plan");
@@ -522,7 +546,7 @@ public final class VlPlannerTrainer {
                                 : planningLoss(model, tokenizer, textOnly).mul(Torch.scalar(planning));
                         for (int i = 0; i < visionShare; i++) {
                             Tensor l = visionLoss(model, tokenizer, processor,
-                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i)), dense);
+                                    understanding(world, DataGeneratorSeeds.mix(seed, 1000 + i), mix.video()), dense);
                             loss = loss == null ? l : loss.add(l);
                         }
                         return loss.div(Torch.scalar(config.batch()));

@@ -77,6 +77,31 @@ class WorldPlanningTest {
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new VlPlannerTrainer.Mix(-1, 0, 0).check(16));
         assertThrows(IllegalArgumentException.class, () -> new VlPlannerTrainer.Mix(1, 0, 2).check(16));
+        IllegalArgumentException video = assertThrows(IllegalArgumentException.class,
+                () -> new VlPlannerTrainer.Mix(8, 2, 0.25, 1.5).check(16));
+        assertTrue(video.getMessage().contains("video share") && video.getMessage().contains("1.5"), video.getMessage());
+    }
+
+    @Test
+    void theVideoShareSetsHowManyVisionExamplesAreVideoQuestions() {
+        ai.unison.world.DataGenerator world = new ai.unison.world.DataGenerator(64, 64, List.of(1));
+        int[] videos = new int[3];
+        double[] shares = {0, VlPlannerTrainer.Mix.EVEN_VIDEO, 1};
+        for (int k = 0; k < shares.length; k++) {
+            for (long seed = 0; seed < 40; seed++) {
+                ai.unison.world.Example e = VlPlannerTrainer.understanding(world, seed, shares[k]);
+                if (e.task() == ai.unison.world.WorldTask.VIDEO_UNDERSTANDING) {
+                    videos[k]++;
+                } else {
+                    assertEquals(ai.unison.world.WorldTask.IMAGE_UNDERSTANDING, e.task());
+                }
+            }
+        }
+        assertEquals(0, videos[0]);
+        assertEquals(20, videos[1], "the even split keeps the seed's parity (odd seeds: video)");
+        assertEquals(40, videos[2]);
+        assertEquals(VlPlannerTrainer.understanding(world, 7, VlPlannerTrainer.Mix.EVEN_VIDEO).query(),
+                VlPlannerTrainer.understanding(world, 7).query());
     }
 
     @Test
