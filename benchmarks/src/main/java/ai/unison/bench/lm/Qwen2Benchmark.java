@@ -1,5 +1,7 @@
 package ai.unison.bench.lm;
 
+import ai.unison.bench.TokenCounter;
+
 import ai.unison.bench.BenchPaths;
 import ai.unison.lm.BatchGenerator;
 import ai.unison.lm.GenerationOptions;
@@ -12,7 +14,6 @@ import ai.unison.runtime.NativeScope;
 import ai.unison.runtime.Threads;
 import ai.unison.runtime.Torch;
 import org.bytedeco.pytorch.Device;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,18 +71,6 @@ public class Qwen2Benchmark {
     private long requests;
     private long[] prompts;
 
-    /** Tokens processed (prefill) or generated (decode); JMH reports them per second. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Tokens {
-        public long tokens;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            tokens = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void load() {
         Torch.load(); // first, so that it sets the OpenMP wait policy before libtorch loads
@@ -123,7 +112,7 @@ public class Qwen2Benchmark {
     }
 
     @Benchmark
-    public void prefill(Tokens t) {
+    public void prefill(TokenCounter t) {
         int[] slots = new int[batch];
         int[] counts = new int[batch];
         for (int i = 0; i < batch; i++) {
@@ -143,7 +132,7 @@ public class Qwen2Benchmark {
     }
 
     @Benchmark
-    public void decode(Tokens t) {
+    public void decode(TokenCounter t) {
         topUp();
         generator.step();
         t.tokens += generator.activeCount();

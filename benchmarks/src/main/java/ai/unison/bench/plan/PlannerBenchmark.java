@@ -1,5 +1,7 @@
 package ai.unison.bench.plan;
 
+import ai.unison.bench.TokenCounter;
+
 import ai.unison.lm.BatchGenerator;
 import ai.unison.lm.Generation;
 import ai.unison.lm.GenerationOptions;
@@ -13,7 +15,6 @@ import ai.unison.runtime.Threads;
 import ai.unison.runtime.Torch;
 import ai.unison.text.Tokenizer;
 import org.bytedeco.pytorch.Device;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -76,18 +77,6 @@ public class PlannerBenchmark {
     private List<int[]> signalTokens;
     private int next;
     private org.bytedeco.pytorch.Tensor logits;
-
-    /** Tokens generated (or masked), reported per second. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Tokens {
-        public long tokens;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            tokens = 0;
-        }
-    }
 
     @Setup(Level.Trial)
     public void load() {
@@ -164,7 +153,7 @@ public class PlannerBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Object decodeConstrained(Tokens t) {
+    public Object decodeConstrained(TokenCounter t) {
         List<LmPlanner.Planned> out = planner.plan(List.of(requests.get(nextIndex())), true);
         String text = out.get(0).output();
         t.tokens += (text == null ? 0 : tokenizer.encode(text).length) + 1;
@@ -174,7 +163,7 @@ public class PlannerBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Object decodeUnconstrained(Tokens t) {
+    public Object decodeUnconstrained(TokenCounter t) {
         Generation g = BatchGenerator.generate(model, prompts.get(nextIndex()),
                 GenerationOptions.builder().maxNewTokens(96).stopTokenIds(endIds).build());
         t.tokens += g.tokens().length;
@@ -184,7 +173,7 @@ public class PlannerBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public Object maskStep(Tokens t) {
+    public Object maskStep(TokenCounter t) {
         int i = nextIndex();
         int[] ids = signalTokens.get(i);
         var decoder = planner.constraint().start(requests.get(i).attachments().size());
