@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /** {@code unison eval MODEL}: scores a shipped model on an evaluation file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model on a data file.",
-        subcommands = {EvalCommand.Planner.class, EvalShapesCommand.class, EvalCommand.Vae.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.Planner.class, EvalShapesCommand.class, EvalCommand.Vae.class, EvalCommand.Sampling.class,
+                CommandLine.HelpCommand.class})
 final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -136,6 +137,76 @@ final class EvalCommand implements Runnable {
             try (AutoencoderKLWan model = AutoencoderKLWan.load(dir, DType.FLOAT32, device)) {
                 Report r = VaeCeiling.evaluate(model, n, seed != null ? seed : ShapesEval.DEFAULT_SEED, size,
                         latentNoise);
+                System.out.print(r.table());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "sampling", mixinStandardHelpOptions = true,
+            description = "Probe where a generator's sampling goes wrong: ShapesEval-style text-to-image scenes are noised"
+                    + " to each start sigma and denoised from there by the expert folder's pipeline (sigma 1: ordinary"
+                    + " generation), scored by the detector beside the ground truth through the VAE; for the run from"
+                    + " pure noise, every step's x0 estimate is scored too.")
+    static final class Sampling implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--expert", paramLabel = "DIR", description = "expert folder (default: models/wan-vace-tiny)")
+        Path expert;
+
+        @Option(names = "--n", defaultValue = "7", description = "scenes, the seven text-to-image categories in turn"
+                + " (default: ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--seed", description = "scene and noise seed (default: ShapesEval's)")
+        Long seed;
+
+        @Option(names = "--starts", paramLabel = "S,S,...", split = ",",
+                description = "noise levels to start from, each in (0, 1] (default: 1, 0.9, 0.8, 0.6, 0.4, 0.2)")
+        double[] starts;
+
+        @Option(names = "--guidance", paramLabel = "G", description = "guidance scale (default: the folder's unison.json)")
+        Double guidance;
+
+        @Option(names = "--size", paramLabel = "PX",
+                description = "canvas side, a multiple of 16 (default: the folder's unison.json width)")
+        Integer size;
+
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "also write per scene the x0 estimates along the run from pure noise and the result of"
+                        + " each start, as PNG strips")
+        Path out;
+
+        @picocli.CommandLine.Mixin
+        RuntimeOptions runtime = new RuntimeOptions();
+
+        @Override
+        public Integer call() {
+            if (n < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--n must be >= 1, got " + n);
+            }
+            double[] from = starts != null ? starts : ai.unison.train.SamplingProbe.DEFAULT_STARTS;
+            for (double s : from) {
+                if (!(s > 0 && s <= 1)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--starts: each must be in (0, 1], got " + s);
+                }
+            }
+            if (guidance != null && !(guidance >= 0 && guidance <= 100)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--guidance must be in [0, 100], got "
+                        + guidance);
+            }
+            if (size != null && (size < 32 || size > 1024 || size % 16 != 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--size must be a multiple of 16 in 32..1024, got " + size);
+            }
+            Path dir = expert != null ? expert : Home.models().resolve("wan-vace-tiny");
+            org.bytedeco.pytorch.Device device = runtime.apply();
+            try (ai.unison.diffusion.wan.VacePipeline pipeline = ai.unison.diffusion.wan.VacePipeline.load(dir,
+                    runtime.dtype(), device)) {
+                ai.unison.train.SamplingProbe.Result r = ai.unison.train.SamplingProbe.run(pipeline, n,
+                        seed != null ? seed : ShapesEval.DEFAULT_SEED, size != null ? size : pipeline.defaults().width(),
+                        guidance != null ? guidance : pipeline.defaults().guidance(), from, out);
                 System.out.print(r.table());
             }
             return 0;

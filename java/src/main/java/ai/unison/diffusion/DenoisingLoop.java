@@ -19,7 +19,9 @@ import java.util.function.BooleanSupplier;
  * conditional passes batched into one when guidance is active), guidance, and one scheduler step.
  * Each step runs in its own native scope, so the only tensors that outlive a step are the new latents
  * and the scheduler's own state. Cancellation is checked before every step; progress is reported
- * after every step.
+ * after every step. A loop may start part-way through the schedule ({@link Builder#firstStep}, as
+ * diffusers' image-to-image pipelines do with {@code strength}), and an {@link Observer} sees every
+ * step's guided prediction.
  *
  * <pre>{@code
  * DenoisingLoop loop = DenoisingLoop.builder(Schedulers.wanUniPC(5.0)).steps(50)
@@ -34,6 +36,16 @@ public final class DenoisingLoop {
         void onStep(int stepsDone, int numSteps, double timestep);
     }
 
+    /**
+     * Sees each step's sample and guided model prediction before the scheduler steps; both are valid only during the
+     * call (copy what must be kept). For debugging and previews: the flow-matching x0 estimate is
+     * {@code sample - sigma * prediction}.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        void onPrediction(int step, double timestep, double sigma, Tensor sample, Tensor prediction);
+    }
+
     private final Scheduler scheduler;
     private final int steps;
     private final double mu;
@@ -42,6 +54,8 @@ public final class DenoisingLoop {
     private final boolean noiseGiven;
     private final Progress progress;
     private final BooleanSupplier cancelled;
+    private final int firstStep;
+    private final Observer observer;
 
     private DenoisingLoop(Builder b) {
         this.scheduler = b.scheduler;
@@ -52,6 +66,8 @@ public final class DenoisingLoop {
         this.noiseGiven = b.noiseGiven;
         this.progress = b.progress;
         this.cancelled = b.cancelled;
+        this.firstStep = b.firstStep;
+        this.observer = b.observer;
     }
 
     public static Builder builder(Scheduler scheduler) {
@@ -64,7 +80,9 @@ public final class DenoisingLoop {
 
     /**
      * Denoises {@code latents} (not modified) and returns the final latents, which belong to the
-     * caller's scope. {@code uncond} is required when guidance is enabled and ignored otherwise.
+     * caller's scope. {@code uncond} is required when guidance is enabled and ignored otherwise. With a
+     * {@link Builder#firstStep} k, {@code latents} must already be at the noise level of step k (e.g.
+     * {@link Scheduler#addNoise} at {@code timesteps()[k]}); progress then counts the steps from k.
      *
      * @throws CancellationException when the cancellation check fires between two steps
      */
@@ -85,15 +103,20 @@ public final class DenoisingLoop {
             scheduler.setTimesteps(steps, mu);
         }
         double[] timesteps = scheduler.timesteps();
+        double[] sigmas = scheduler.sigmas();
         int n = timesteps.length;
+        if (firstStep >= n) {
+            throw new IllegalArgumentException("first step " + firstStep + " is past the schedule's " + n + " steps");
+        }
         long batch = latents.size(0);
         try (NativeScope run = NativeScope.open()) {
             DenoiserConditioning guided = guidance.enabled() ? DenoiserConditioning.concat(uncond, cond) : null;
             Tensor current = latents;
             try {
-                for (int i = 0; i < n; i++) {
+                for (int i = firstStep; i < n; i++) {
                     if (cancelled.getAsBoolean()) {
-                        throw new CancellationException("denoising cancelled after " + i + " of " + n + " steps");
+                        throw new CancellationException("denoising cancelled after " + (i - firstStep) + " of "
+                                + (n - firstStep) + " steps");
                     }
                     double t = timesteps[i];
                     Tensor next;
@@ -108,13 +131,16 @@ public final class DenoisingLoop {
                             prediction = guidance.combine(prediction.narrow(0, 0, batch),
                                     prediction.narrow(0, batch, batch));
                         }
+                        if (observer != null) {
+                            observer.onPrediction(i, t, i < sigmas.length ? sigmas[i] : Double.NaN, current, prediction);
+                        }
                         next = NativeScope.own(scheduler.step(prediction, t, current, noise));
                     }
                     if (current != latents) {
                         current.close();
                     }
                     current = next;
-                    progress.onStep(i + 1, n, t);
+                    progress.onStep(i + 1 - firstStep, n - firstStep, t);
                 }
             } catch (RuntimeException | Error e) {
                 if (current != latents) {
@@ -136,6 +162,8 @@ public final class DenoisingLoop {
         private boolean noiseGiven;
         private Progress progress = (i, n, t) -> { };
         private BooleanSupplier cancelled = () -> false;
+        private int firstStep;
+        private Observer observer;
 
         private Builder(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -176,6 +204,24 @@ public final class DenoisingLoop {
         /** Checked before every step; when it returns true the run ends with a {@link CancellationException}. */
         public Builder cancelWhen(BooleanSupplier cancelled) {
             this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
+            return this;
+        }
+
+        /**
+         * Starts at step {@code step} of the schedule instead of the first (0, the default): the latents given to
+         * {@link #run} must be at that step's noise level. The schedule is still the one of {@link #steps}.
+         */
+        public Builder firstStep(int step) {
+            if (step < 0) {
+                throw new IllegalArgumentException("the first step must be >= 0, got " + step);
+            }
+            this.firstStep = step;
+            return this;
+        }
+
+        /** Sees every step's sample and guided prediction (default: none). */
+        public Builder observer(Observer observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

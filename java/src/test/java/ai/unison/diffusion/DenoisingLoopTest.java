@@ -71,6 +71,42 @@ class DenoisingLoopTest {
     }
 
     @Test
+    void aLoopStartedPartWayContinuesTheFullRunFromThatStep() {
+        // flow Euler keeps no history, so the run from step 4 on the full run's step-4 sample ends where it ends
+        DenoisingModel model = (latents, timestep, cond) -> latents.mul(Torch.scalar(0.5)).add(cond.get("text").view(-1, 1, 1));
+        try (NativeScope scope = NativeScope.open(); Scheduler full = Schedulers.create("flow-euler", Map.of());
+             Scheduler part = Schedulers.create("flow-euler", Map.of())) {
+            Tensor x = Torch.fromFloats(new float[] {1, -2, 3, 0.5f}, 1, 2, 2);
+            Tensor[] atFour = new Tensor[1];
+            List<Integer> fullSteps = new ArrayList<>();
+            Tensor whole = DenoisingLoop.builder(full).steps(10).observer((i, t, sigma, sample, prediction) -> {
+                fullSteps.add(i);
+                assertEquals(full.sigmas()[i], sigma);
+                if (i == 4) {
+                    atFour[0] = NativeScope.own(sample.clone());
+                }
+            }).build().run(model, x, text(2), null);
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), fullSteps);
+
+            List<Integer> partSteps = new ArrayList<>();
+            List<int[]> progress = new ArrayList<>();
+            Tensor rest = DenoisingLoop.builder(part).steps(10).firstStep(4)
+                    .observer((i, t, sigma, sample, prediction) -> partSteps.add(i))
+                    .progress((done, n, t) -> progress.add(new int[] {done, n}))
+                    .build().run(model, atFour[0], text(2), null);
+            assertEquals(List.of(4, 5, 6, 7, 8, 9), partSteps);
+            assertEquals(6, progress.size());
+            assertArrayEquals(new int[] {6, 6}, progress.get(5));
+            assertArrayEquals(Torch.toFloats(whole), Torch.toFloats(rest), 1e-6f);
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DenoisingLoop.builder(part)
+                    .steps(10).firstStep(10).build().run(model, x, text(2), null));
+            assertTrue(e.getMessage().contains("first step 10") && e.getMessage().contains("10 steps"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> DenoisingLoop.builder(part).firstStep(-1));
+        }
+    }
+
+    @Test
     void guidanceBatchesBothPassesIntoOneCallInsideItsInterval() {
         try (NativeScope scope = NativeScope.open(); Scheduler s = Schedulers.create("flow-euler", Map.of())) {
             List<Long> batches = new ArrayList<>();

@@ -7,6 +7,7 @@ import ai.unison.diffusion.DenoiserConditioning;
 import ai.unison.diffusion.DenoisingLoop;
 import ai.unison.diffusion.Guidance;
 import ai.unison.diffusion.Noise;
+import ai.unison.diffusion.schedulers.NoiseSource;
 import ai.unison.diffusion.schedulers.Scheduler;
 import ai.unison.diffusion.schedulers.Schedulers;
 import ai.unison.io.ConfigException;
@@ -220,6 +221,11 @@ public final class VacePipeline implements AutoCloseable {
         return root;
     }
 
+    /** The text encoder's tokenizer. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
     public Defaults defaults() {
         return defaults;
     }
@@ -320,36 +326,18 @@ public final class VacePipeline implements AutoCloseable {
                 hidden.add(r.plannerHidden());
                 seeds[k] = r.seed();
             }
-            Guidance guidance = run.guidance() > 1.0
-                    ? Guidance.of(run.guidance()).withInterval(defaults.guidanceStart, defaults.guidanceEnd)
-                            .withRescale(defaults.guidanceRescale)
-                    : Guidance.none();
-            boolean cfg = guidance.enabled();
             Tensor cond = textConditioning(prompts, hidden);
-            Tensor uncond = cfg ? negativeConditioning().expand(prompts.size(), -1, -1) : null;
             Tensor control = torch.cat(new TensorVector(controls.toArray(Tensor[]::new)), 0)
                     .to(transformer.device(), transformer.dtype().scalarType());
 
             hooks.stage("denoise");
-            Scheduler scheduler = scheduler(run.scheduler());
             long[] controlShape = Torch.shape(control);
             long[] sample = {transformer.config().inChannels(), controlShape[2], controlShape[3], controlShape[4]};
             Tensor latents;
-            try (Noise noise = Noise.seeded(seeds)) {
+            try (Scheduler scheduler = scheduler(run.scheduler()); Noise noise = Noise.seeded(seeds)) {
                 scheduler.setTimesteps(run.steps());
                 Tensor init = noise.initialLatents(scheduler, sample, ScalarType.Float, transformer.device());
-                boolean[] stopped = {false};
-                DenoisingLoop loop = DenoisingLoop.builder(scheduler).steps(run.steps())
-                        .guidance(guidance)
-                        .noise(noise)
-                        .progress((done, total, t) -> stopped[0] |= !hooks.step(done, total))
-                        .cancelWhen(() -> stopped[0])
-                        .build();
-                double scale = defaults.conditioningScale;
-                latents = loop.run((x, t, c) -> transformer.forward(x.to(transformer.dtype().scalarType()), t,
-                                c.get("text"), c.get("control"), scale).to(ScalarType.Float),
-                        init, DenoiserConditioning.of(Map.of("text", cond, "control", control)),
-                        cfg ? DenoiserConditioning.of(Map.of("text", uncond, "control", control)) : null);
+                latents = denoise(scheduler, init, 0, cond, control, run, noise, hooks, null);
             } catch (java.util.concurrent.CancellationException e) {
                 return null;
             }
@@ -361,6 +349,40 @@ public final class VacePipeline implements AutoCloseable {
             }
             return List.of(outputs);
         }
+    }
+
+    /**
+     * The denoising loop over this folder's transformer: {@code init} (normalised latents [B, z, T, h, w], float32, at
+     * the noise level of step {@code firstStep} of {@code scheduler}'s schedule for {@code run.steps()}) denoised under
+     * the text conditioning {@code cond} and the VACE control latents {@code control}, with {@code run.guidance()}
+     * and this folder's guidance interval and rescale against its negative prompt. {@code noise} feeds stochastic
+     * schedulers; {@code hooks.step} returning false cancels ({@link java.util.concurrent.CancellationException});
+     * {@code observer} (may be null) sees every step. Returns the final latents (float32) in the caller's scope.
+     */
+    public Tensor denoise(Scheduler scheduler, Tensor init, int firstStep, Tensor cond, Tensor control, Run run,
+                          NoiseSource noise, Hooks hooks, DenoisingLoop.Observer observer) {
+        Guidance guidance = run.guidance() > 1.0
+                ? Guidance.of(run.guidance()).withInterval(defaults.guidanceStart, defaults.guidanceEnd)
+                        .withRescale(defaults.guidanceRescale)
+                : Guidance.none();
+        boolean cfg = guidance.enabled();
+        long batch = init.size(0);
+        Tensor uncond = cfg ? negativeConditioning().expand(batch, -1, -1) : null;
+        boolean[] stopped = {false};
+        DenoisingLoop.Builder builder = DenoisingLoop.builder(scheduler).steps(run.steps())
+                .guidance(guidance)
+                .noise(noise)
+                .firstStep(firstStep)
+                .progress((done, total, t) -> stopped[0] |= !hooks.step(done, total))
+                .cancelWhen(() -> stopped[0]);
+        if (observer != null) {
+            builder.observer(observer);
+        }
+        double scale = defaults.conditioningScale;
+        return builder.build().run((x, t, c) -> transformer.forward(x.to(transformer.dtype().scalarType()), t,
+                        c.get("text"), c.get("control"), scale).to(ScalarType.Float),
+                init, DenoiserConditioning.of(Map.of("text", cond, "control", control)),
+                cfg ? DenoiserConditioning.of(Map.of("text", uncond, "control", control)) : null);
     }
 
     /** Latents [B, z, T, h, w] (normalised) → video [B, 3, F, H, W] in [-1, 1] (float32). */
