@@ -32,6 +32,14 @@ final class EvalCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** A ShapesEval canvas side: a multiple of 16 in 32..1024, else a usage error naming {@code --size}. */
+    static void checkCanvas(CommandLine.Model.CommandSpec spec, int size) {
+        if (size < 32 || size > 1024 || size % 16 != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--size must be a multiple of 16 in 32..1024, got " + size);
+        }
+    }
+
     @Command(name = "planner", mixinStandardHelpOptions = true,
             description = "Plan every request of a JSONL file (PlannerEval's format), or of the shapes-world evaluation set,"
                     + " and print the metrics table.")
@@ -125,10 +133,7 @@ final class EvalCommand implements Runnable {
             if (n < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--n must be >= 1, got " + n);
             }
-            if (size < 32 || size > 1024 || size % 16 != 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--size must be a multiple of 16 in 32..1024, got " + size);
-            }
+            checkCanvas(spec, size);
             Path dir = vae != null ? vae : Home.models().resolve("wan-vace-tiny/vae");
             if (!Files.isRegularFile(dir.resolve("config.json"))) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--vae " + dir + ": no config.json there");
@@ -187,18 +192,17 @@ final class EvalCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--n must be >= 1, got " + n);
             }
             double[] from = starts != null ? starts : ai.unison.train.SamplingProbe.DEFAULT_STARTS;
-            for (double s : from) {
-                if (!(s > 0 && s <= 1)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--starts: each must be in (0, 1], got " + s);
-                }
+            try {
+                ai.unison.train.SamplingProbe.checkStarts(from);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--starts: " + e.getMessage());
             }
             if (guidance != null && !(guidance >= 0 && guidance <= 100)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--guidance must be in [0, 100], got "
                         + guidance);
             }
-            if (size != null && (size < 32 || size > 1024 || size % 16 != 0)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--size must be a multiple of 16 in 32..1024, got " + size);
+            if (size != null) {
+                checkCanvas(spec, size);
             }
             Path dir = expert != null ? expert : Home.models().resolve("wan-vace-tiny");
             org.bytedeco.pytorch.Device device = runtime.apply();

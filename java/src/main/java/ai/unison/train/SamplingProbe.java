@@ -73,11 +73,7 @@ public final class SamplingProbe {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1, got " + n);
         }
-        for (double s : starts) {
-            if (!(s > 0 && s <= 1)) {
-                throw new IllegalArgumentException("a start sigma must be in (0, 1], got " + s);
-            }
-        }
+        checkStarts(starts);
         int steps = pipeline.defaults().steps();
         VacePipeline.Run run = new VacePipeline.Run(new ai.unison.api.Size(size, size, 1), steps, guidance, "default");
         double ceiling = 0;
@@ -169,6 +165,15 @@ public final class SamplingProbe {
             stepScores[s] /= n;
         }
         return new Result(n, ceiling / n, starts.clone(), firstSteps, firstSigmas, scores, stepSigmas, stepScores);
+    }
+
+    /** Throws, naming the value, unless every start σ is in (0, 1]. */
+    public static void checkStarts(double[] starts) {
+        for (double s : starts) {
+            if (!(s > 0 && s <= 1)) {
+                throw new IllegalArgumentException("a start sigma must be in (0, 1], got " + s);
+            }
+        }
     }
 
     /** The first frame of latents [1, z, T, h, w] decoded. */
