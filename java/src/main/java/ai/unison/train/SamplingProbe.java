@@ -80,8 +80,26 @@ public final class SamplingProbe {
         double[] scores = new double[starts.length];
         int[] firstSteps = new int[starts.length];
         double[] firstSigmas = new double[starts.length];
-        double[] stepSigmas = new double[0];
-        double[] stepScores = new double[0];
+        double[] stepSigmas;
+        try (Scheduler scheduler = pipeline.scheduler("default")) {
+            scheduler.setTimesteps(steps);
+            double[] sigmas = scheduler.sigmas();
+            int count = scheduler.timesteps().length;
+            stepSigmas = java.util.Arrays.copyOf(sigmas, count);
+            for (int k = 0; k < starts.length; k++) {
+                int first = 0;
+                while (first < count - 1 && sigmas[first] > starts[k] + 1e-9) {
+                    first++;
+                }
+                firstSteps[k] = first;
+                firstSigmas[k] = sigmas[first];
+            }
+        }
+        boolean fromNoiseRun = java.util.Arrays.stream(starts).anyMatch(s -> s >= 1);
+        double[] stepScores = new double[fromNoiseRun ? stepSigmas.length : 0];
+        if (!fromNoiseRun) {
+            stepSigmas = new double[0];
+        }
         try (NoGradGuard g = new NoGradGuard()) {
             if (out != null) {
                 Files.createDirectories(out);
@@ -101,12 +119,11 @@ public final class SamplingProbe {
                     List<Frame> results = new ArrayList<>();
                     for (int k = 0; k < starts.length; k++) {
                         boolean fromNoise = starts[k] >= 1;
-                        List<double[]> seen = new ArrayList<>();
                         DenoisingLoop.Observer observer = !fromNoise ? null : (step, t, sigma, sample, prediction) -> {
                             try (NativeScope s = NativeScope.open()) {
                                 Frame estimate = decode(pipeline, sample.sub(prediction.mul(
                                         ai.unison.runtime.Torch.scalar(sigma))));
-                                seen.add(new double[]{sigma, e.spec().score(new Media.Image(estimate))});
+                                stepScores[step] += e.spec().score(new Media.Image(estimate));
                                 if (step % 4 == 0) {
                                     trajectory.add(estimate);
                                 }
@@ -116,18 +133,11 @@ public final class SamplingProbe {
                         try (Scheduler scheduler = pipeline.scheduler("default");
                              Noise noise = Noise.seeded(seed * 1_000 + i)) {
                             scheduler.setTimesteps(steps);
-                            double[] sigmas = scheduler.sigmas();
-                            double[] timesteps = scheduler.timesteps();
-                            int first = 0;
-                            while (first < timesteps.length - 1 && sigmas[first] > starts[k] + 1e-9) {
-                                first++;
-                            }
-                            firstSteps[k] = first;
-                            firstSigmas[k] = sigmas[first];
+                            int first = firstSteps[k];
                             long[] shape = ai.unison.runtime.Torch.shape(x0);
                             Tensor eps = noise.initialLatents(scheduler, java.util.Arrays.copyOfRange(shape, 1, shape.length),
                                     ScalarType.Float, x0.device());
-                            Tensor init = fromNoise ? eps : scheduler.addNoise(x0, eps, timesteps[first]);
+                            Tensor init = fromNoise ? eps : scheduler.addNoise(x0, eps, scheduler.timesteps()[first]);
                             result = pipeline.denoise(scheduler, init, first, cond, control, run, noise,
                                     VacePipeline.Hooks.NONE, observer);
                         }
@@ -136,13 +146,6 @@ public final class SamplingProbe {
                         results.add(f);
                         if (fromNoise) {
                             trajectory.add(f);
-                            if (stepSigmas.length == 0) {
-                                stepSigmas = seen.stream().mapToDouble(v -> v[0]).toArray();
-                                stepScores = new double[seen.size()];
-                            }
-                            for (int s = 0; s < seen.size(); s++) {
-                                stepScores[s] += seen.get(s)[1];
-                            }
                         }
                     }
                     if (out != null) {
