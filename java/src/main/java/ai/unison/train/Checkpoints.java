@@ -19,13 +19,15 @@ import java.util.stream.Stream;
 
 /**
  * The checkpoints of one training run: {@code checkpoints/step-NNNNNNNN/} folders holding
- * {@code parameters.safetensors} (float32), {@code optimizer.safetensors} and {@code state.json}, and a
+ * {@code parameters.safetensors} (float32), {@code optimizer.safetensors}, {@code ema.safetensors} when the run keeps
+ * a moving average of its weights, and {@code state.json}, and a
  * {@code LATEST} file naming the newest complete one. {@code LATEST} is replaced atomically after the
  * folder is written, so an interrupted write never becomes the resume point.
  */
 final class Checkpoints {
     static final String PARAMETERS = "parameters.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
+    static final String EMA = "ema.safetensors";
     static final String STATE = "state.json";
     private static final String LATEST = "LATEST";
     private static final String PREFIX = "step-";
@@ -65,14 +67,20 @@ final class Checkpoints {
                 losses);
     }
 
-    /** Writes the checkpoint after {@code step} steps, points {@code LATEST} at it and prunes old ones. */
-    Path write(long step, Parameters parameters, AdamW optimizer, Map<String, Object> state, int keep) {
+    /**
+     * Writes the checkpoint after {@code step} steps (with the weights' moving average when {@code ema} is not null),
+     * points {@code LATEST} at it and prunes old ones.
+     */
+    Path write(long step, Parameters parameters, AdamW optimizer, Ema ema, Map<String, Object> state, int keep) {
         String name = String.format("%s%08d", PREFIX, step);
         Path ckpt = dir.resolve(name);
         try {
             Files.createDirectories(ckpt);
             parameters.save(ckpt.resolve(PARAMETERS), DType.FLOAT32, Map.of("step", Long.toString(step)));
             optimizer.save(ckpt.resolve(OPTIMIZER));
+            if (ema != null) {
+                ema.save(ckpt.resolve(EMA));
+            }
             Files.writeString(ckpt.resolve(STATE), Json.write(state) + "\n", StandardCharsets.UTF_8);
             Path tmp = Files.createTempFile(dir, LATEST, ".tmp");
             Files.writeString(tmp, name + "\n", StandardCharsets.UTF_8);

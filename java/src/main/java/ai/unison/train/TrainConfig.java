@@ -19,10 +19,12 @@ import java.util.Map;
  * @param budget          wall-clock limit of this run; {@code null} for none
  * @param threads         libtorch intra-op threads; {@code <= 0} keeps libtorch's default
  * @param resume          continue from the newest checkpoint in {@code out} if there is one
+ * @param ema             decay of an exponential moving average of the weights ({@link Ema}) that evaluations
+ *                        read and the run ends with; 0 for none
  */
 public record TrainConfig(Path out, long steps, int batch, long seed, LrSchedule schedule, AdamW.Options adamw,
                           double clipNorm, int logEvery, int checkpointEvery, int keepCheckpoints, Duration budget,
-                          int threads, boolean resume) {
+                          int threads, boolean resume, double ema) {
     public TrainConfig {
         if (out == null) {
             throw new IllegalArgumentException("an output folder is required (--out)");
@@ -31,6 +33,9 @@ public record TrainConfig(Path out, long steps, int batch, long seed, LrSchedule
             throw new IllegalArgumentException("steps, batch, logEvery, checkpointEvery and keepCheckpoints must be"
                     + " >= 1, got " + steps + ", " + batch + ", " + logEvery + ", " + checkpointEvery + ", "
                     + keepCheckpoints);
+        }
+        if (ema != 0 && !(ema > 0 && ema < 1)) {
+            throw new IllegalArgumentException("the EMA decay must be in (0, 1), or 0 for none, got " + ema);
         }
         if (schedule.total() != steps) {
             throw new IllegalArgumentException("the schedule covers " + schedule.total() + " steps, training runs "
@@ -58,6 +63,9 @@ public record TrainConfig(Path out, long steps, int batch, long seed, LrSchedule
         m.put("clip_norm", clipNorm);
         m.put("threads", threads);
         m.put("budget_minutes", budget == null ? null : budget.toSeconds() / 60.0);
+        if (ema > 0) {
+            m.put("ema", ema);
+        }
         return m;
     }
 
@@ -78,6 +86,7 @@ public record TrainConfig(Path out, long steps, int batch, long seed, LrSchedule
         private Duration budget;
         private int threads;
         private boolean resume;
+        private double ema;
 
         private Builder(Path out) {
             this.out = out;
@@ -156,11 +165,17 @@ public record TrainConfig(Path out, long steps, int batch, long seed, LrSchedule
             return this;
         }
 
+        /** Decay of the weights' moving average, 0 (the default) for none. */
+        public Builder ema(double v) {
+            ema = v;
+            return this;
+        }
+
         public TrainConfig build() {
             long w = warmup != null ? warmup : Math.min(steps, Math.max(1, steps / 20));
             double floor = minLr != null ? minLr : lr / 10;
             return new TrainConfig(out, steps, batch, seed, new LrSchedule(lr, w, steps, floor), adamw, clipNorm,
-                    logEvery, checkpointEvery, keepCheckpoints, budget, threads, resume);
+                    logEvery, checkpointEvery, keepCheckpoints, budget, threads, resume, ema);
         }
     }
 }

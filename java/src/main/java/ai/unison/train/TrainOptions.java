@@ -68,6 +68,11 @@ public final class TrainOptions {
             description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = 500;
 
+    @Option(names = "--ema", paramLabel = "DECAY",
+            description = "keep an exponential moving average of the weights with this decay (e.g. 0.999): evaluations"
+                    + " read it and the export is it; 0 for none (default: ${DEFAULT-VALUE})")
+    double ema;
+
     @Option(names = "--dtype", paramLabel = "DTYPE",
             description = "dtype of the exported weights: bfloat16, float16 or float32"
                     + " (default: ${DEFAULT-VALUE})")
@@ -155,7 +160,7 @@ public final class TrainOptions {
         }
         TrainConfig.Builder b = TrainConfig.builder(out).steps(steps).batch(batch).seed(seed).lr(lr)
                 .adamw(AdamW.Options.defaults().withWeightDecay(weightDecay)).clipNorm(clip).threads(threads)
-                .resume(resume).logEvery(logEvery).checkpointEvery(checkpointEvery)
+                .resume(resume).logEvery(logEvery).checkpointEvery(checkpointEvery).ema(ema)
                 .budget(budgetMinutes > 0 ? Duration.ofMillis(Math.round(budgetMinutes * 60_000)) : null);
         if (warmup != null) {
             b.warmup(warmup);

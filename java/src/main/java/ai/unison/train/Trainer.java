@@ -27,6 +27,9 @@ import java.util.function.Predicate;
  * {@code logEvery} steps it appends the mean loss, learning rate, gradient norm and seconds per step to
  * {@code loss.csv} and prints them; every {@code checkpointEvery} steps, at the end, and when the
  * wall-clock budget runs out it writes a checkpoint that {@code resume} continues from, bit for bit.
+ * With {@link TrainConfig#ema()} set it also keeps an {@link Ema} of the weights, updated after every step,
+ * saved in every checkpoint; evaluations read the average, and when {@link #run} returns the parameters hold the
+ * average (the checkpoints keep the training values), so that a trainer exports it.
  *
  * <pre>{@code
  * try (Parameters params = new Parameters(); Rng init = new Rng(config.seed());
@@ -120,7 +123,8 @@ public final class Trainer {
         }
         CsvLog losses = new CsvLog(out.resolve("loss.csv"), "step,loss,lr,grad_norm,step_seconds,elapsed_seconds");
         CsvLog metrics = new CsvLog(out.resolve("metrics.csv"), "step,metric,value");
-        try (AdamW optimizer = new AdamW(parameters, config.adamw(), noDecay)) {
+        try (AdamW optimizer = new AdamW(parameters, config.adamw(), noDecay);
+             Ema ema = config.ema() > 0 ? new Ema(parameters, config.ema()) : null) {
             long start = 0;
             double before = 0;
             ArrayDeque<Double> recent = new ArrayDeque<>();
@@ -132,6 +136,9 @@ public final class Trainer {
                 }
                 parameters.restore(latest.get().resolve(Checkpoints.PARAMETERS));
                 optimizer.load(latest.get().resolve(Checkpoints.OPTIMIZER));
+                if (ema != null) {
+                    resumeAverage(ema, latest.get());
+                }
                 start = state.step();
                 before = state.elapsedSeconds();
                 recent.addAll(state.recentLosses());
@@ -141,7 +148,22 @@ public final class Trainer {
             }
             losses.startAt(start);
             metrics.startAt(start);
-            return new Loop(step, optimizer, checkpoints, losses, metrics, start, before, recent).run();
+            TrainResult r = new Loop(step, optimizer, ema, checkpoints, losses, metrics, start, before, recent).run();
+            if (ema != null) {
+                ema.swap();
+            }
+            return r;
+        }
+    }
+
+    /** The checkpoint's average, or (a checkpoint of a run without one) a fresh average from the restored weights. */
+    private void resumeAverage(Ema ema, Path checkpoint) {
+        Path file = checkpoint.resolve(Checkpoints.EMA);
+        if (Files.isRegularFile(file)) {
+            ema.load(file);
+        } else {
+            ema.restart();
+            log.printf(Locale.ROOT, "%s holds no weight average; the average starts from its weights%n", checkpoint);
         }
     }
 
@@ -149,6 +171,7 @@ public final class Trainer {
     private final class Loop {
         private final TrainStep trainStep;
         private final AdamW optimizer;
+        private final Ema ema;
         private final Checkpoints checkpoints;
         private final CsvLog losses;
         private final CsvLog metrics;
@@ -161,10 +184,11 @@ public final class Trainer {
         private Path checkpoint;
         private Map<String, Double> lastMetrics = Map.of();
 
-        Loop(TrainStep trainStep, AdamW optimizer, Checkpoints checkpoints, CsvLog losses, CsvLog metrics,
+        Loop(TrainStep trainStep, AdamW optimizer, Ema ema, Checkpoints checkpoints, CsvLog losses, CsvLog metrics,
              long start, double before, ArrayDeque<Double> recent) {
             this.trainStep = trainStep;
             this.optimizer = optimizer;
+            this.ema = ema;
             this.checkpoints = checkpoints;
             this.losses = losses;
             this.metrics = metrics;
@@ -206,6 +230,9 @@ public final class Trainer {
                     }
                     optimizer.step(lr);
                     parameters.zeroGrad();
+                }
+                if (ema != null) {
+                    ema.update();
                 }
                 step++;
                 recent.addLast(loss);
@@ -251,8 +278,15 @@ public final class Trainer {
 
         private void evaluate() {
             Map<String, Double> m;
+            if (ema != null) {
+                ema.swap();
+            }
             try (NativeScope scope = NativeScope.open(); NoGradGuard noGrad = new NoGradGuard()) {
                 m = new LinkedHashMap<>(eval.evaluate(step));
+            } finally {
+                if (ema != null) {
+                    ema.swap();
+                }
             }
             StringBuilder line = new StringBuilder("eval step " + step + ":");
             m.forEach((k, v) -> {
@@ -278,7 +312,7 @@ public final class Trainer {
             if (!lastMetrics.isEmpty()) {
                 state.put("metrics", lastMetrics);
             }
-            checkpoint = checkpoints.write(step, parameters, optimizer, state, config.keepCheckpoints());
+            checkpoint = checkpoints.write(step, parameters, optimizer, ema, state, config.keepCheckpoints());
             savedStep = step;
         }
 

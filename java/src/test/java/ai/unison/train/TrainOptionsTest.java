@@ -53,10 +53,10 @@ class TrainOptionsTest {
         TrainOptions o = parse("--out", "/tmp/run", "--steps", "50", "--batch", "4", "--lr", "0.01", "--warmup", "5",
                 "--min-lr", "0.001", "--weight-decay", "0.1", "--clip", "0.5", "--seed", "9", "--threads", "2",
                 "--resume", "--budget-minutes", "1.5", "--log-every", "2", "--checkpoint-every", "25",
-                "--dtype", "float32");
+                "--dtype", "float32", "--ema", "0.99");
         TrainConfig cfg = o.config().build();
         assertEquals(new TrainConfig(Path.of("/tmp/run"), 50, 4, 9, new LrSchedule(0.01, 5, 50, 0.001),
-                new AdamW.Options(0.9, 0.999, 1e-8, 0.1), 0.5, 2, 25, 2, Duration.ofSeconds(90), 2, true), cfg);
+                new AdamW.Options(0.9, 0.999, 1e-8, 0.1), 0.5, 2, 25, 2, Duration.ofSeconds(90), 2, true, 0.99), cfg);
         assertEquals(DType.FLOAT32, o.exportDType());
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,73 @@ class TrainerTest {
         try (var s = Files.list(out.resolve("checkpoints"))) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted().toList();
         }
+    }
+
+    @Test
+    void theWeightAverageIsWhatEvaluationsReadAndWhatTheRunEndsWith() throws IOException {
+        double decay = 0.8;
+        long steps = 12;
+        TrainConfig cfg = config("ema", steps).ema(decay).checkpointEvery(100).build();
+        List<Float> seen = new ArrayList<>();
+        Map<Long, Double> evaluated = new LinkedHashMap<>();
+        float[] end;
+        try (Parameters params = new Parameters(); Rng init = new Rng(1);
+             Weights w = params.weights(init, ParameterInit.normal(0.1))) {
+            Linear line = Linear.load(w, "line", 1, 1, false);
+            Tensor weight = params.get("line.weight");
+            new Trainer(cfg, params).log(QUIET)
+                    .eval(4, step -> {
+                        double v = Torch.toFloats(weight)[0];
+                        evaluated.put(step, v);
+                        return Map.of("w", v);
+                    })
+                    .run((step, rng) -> {
+                        seen.add(Torch.toFloats(weight)[0]);
+                        return line.forward(Torch.fromFloats(new float[]{1}, 1, 1)).sub(Torch.scalar(3)).square()
+                                .mean();
+                    });
+            end = Torch.toFloats(weight);
+        }
+        try (Parameters raw = Parameters.load(cfg.out().resolve("checkpoints/step-00000012/parameters.safetensors"))) {
+            seen.add(Torch.toFloats(raw.get("line.weight"))[0]);
+        }
+        // the training values are those of the same run without an average: evaluations swap it in and back out
+        List<Float> plain = new ArrayList<>();
+        try (Parameters params = new Parameters(); Rng init = new Rng(1);
+             Weights w = params.weights(init, ParameterInit.normal(0.1))) {
+            Linear line = Linear.load(w, "line", 1, 1, false);
+            Tensor weight = params.get("line.weight");
+            new Trainer(config("plain", steps).checkpointEvery(100).build(), params).log(QUIET).run((step, rng) -> {
+                plain.add(Torch.toFloats(weight)[0]);
+                return line.forward(Torch.fromFloats(new float[]{1}, 1, 1)).sub(Torch.scalar(3)).square().mean();
+            });
+        }
+        assertEquals(plain, seen.subList(0, (int) steps));
+        double average = seen.get(0);
+        for (int n = 1; n <= steps; n++) {
+            double d = Math.min(decay, (double) n / (9 + n));
+            average = d * average + (1 - d) * seen.get(n);
+            if (n % 4 == 0) {
+                assertEquals(average, evaluated.get((long) n), 1e-6, "evaluation at step " + n);
+            }
+        }
+        assertEquals(average, end[0], 1e-6);
+        assertTrue(Math.abs(end[0] - seen.get((int) steps)) > 1e-3, "the average trails the training value");
+        assertTrue(Files.isRegularFile(cfg.out().resolve("checkpoints/step-00000012/ema.safetensors")));
+        String msg = assertThrows(IllegalArgumentException.class, () -> config("bad", 3).ema(1.5).build())
+                .getMessage();
+        assertEquals("the EMA decay must be in (0, 1), or 0 for none, got 1.5", msg);
+    }
+
+    @Test
+    void resumingKeepsTheWeightAverage() {
+        Map<String, float[]> straight = trainMlp(config("ema-straight", 30).ema(0.9).build(), -1);
+        TrainConfig resumed = config("ema-resumed", 30).ema(0.9).resume(true).build();
+        assertThrows(IllegalStateException.class, () -> trainMlp(resumed, 17));
+        Map<String, float[]> after = trainMlp(resumed, -1);
+        straight.forEach((n, v) -> assertArrayEquals(v, after.get(n), n));
+        Map<String, float[]> plain = trainMlp(config("ema-none", 30).build(), -1);
+        assertFalse(Arrays.equals(plain.values().iterator().next(), straight.values().iterator().next()));
     }
 
     @Test
