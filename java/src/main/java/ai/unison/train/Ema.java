@@ -22,7 +22,7 @@ import java.util.Map;
  * parameters evaluates (or is exported with) the average, and a second swap restores the training values.
  */
 final class Ema implements AutoCloseable {
-    /** The update count's entry in a saved average (not a parameter name: those have a component prefix). */
+    /** The update count's entry in a saved average, beside the parameters' names. */
     static final String UPDATES = "ema_updates";
     private final double decay;
     private final List<String> names = new ArrayList<>();
@@ -48,10 +48,6 @@ final class Ema implements AutoCloseable {
     /** The decay the next update uses. */
     double currentDecay() {
         return Math.min(decay, (1.0 + updates) / (10.0 + updates));
-    }
-
-    long updates() {
-        return updates;
     }
 
     /** Moves the average towards the parameters' current values. */
