@@ -30,11 +30,11 @@ final class Ema implements AutoCloseable {
     private final List<Tensor> averages = new ArrayList<>();
     private long updates;
 
-    /** An average of {@code parameters}' trainable tensors, starting at their current values. */
+    /**
+     * An average of {@code parameters}' trainable tensors, starting at their current values; {@code decay} in (0, 1)
+     * ({@link TrainConfig} checks it).
+     */
     Ema(Parameters parameters, double decay) {
-        if (!(decay > 0 && decay < 1)) {
-            throw new IllegalArgumentException("EMA decay must be in (0, 1), got " + decay);
-        }
         this.decay = decay;
         try (NativeScope scope = NativeScope.open(); NoGradGuard noGrad = new NoGradGuard()) {
             parameters.trainable().forEach((name, p) -> {
@@ -46,7 +46,7 @@ final class Ema implements AutoCloseable {
     }
 
     /** The decay the next update uses. */
-    double currentDecay() {
+    private double currentDecay() {
         return Math.min(decay, (1.0 + updates) / (10.0 + updates));
     }
 
